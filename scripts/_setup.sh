@@ -1,0 +1,58 @@
+# Shared by scripts/demo and scripts/test: find Python 3.12+, install system packages on
+# Debian when they are missing, and keep .venv in step with pyproject.toml.
+# Usage: source scripts/_setup.sh; pl_setup [apt packages...]
+set -euo pipefail
+
+pl_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+pl_find_python() {
+  local candidate
+  for candidate in "${PEERLEARN_PYTHON:-}" python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3.13 \
+      /root/.pyenv/versions/3.12*/bin/python3.12 "$HOME"/.pyenv/versions/3.1[23]*/bin/python3.1[23] python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 \
+        && "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  echo "peerlearn needs Python 3.12 or newer (python3.12 on PATH, or set PEERLEARN_PYTHON)." >&2
+  return 1
+}
+
+# pl_apt_install PACKAGE... installs the missing ones when we can (root on Debian/Ubuntu).
+pl_apt_install() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Missing system packages: ${missing[*]} — install them (see README) and run again." >&2
+    return 1
+  fi
+}
+
+pl_setup_venv() {
+  local python stamp want
+  cd "$pl_root"
+  if [ ! -x .venv/bin/python ]; then
+    python="$(pl_find_python)"
+    echo "Creating .venv with $python"
+    "$python" -m venv .venv
+  fi
+  stamp=.venv/.peerlearn-installed
+  want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "Installing peerlearn and its dependencies into .venv"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+    echo "$want" > "$stamp"
+  fi
+}

@@ -1,0 +1,250 @@
+"""The `peerlearn` command: run the demo, the web server, the worker, and admin chores."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+SETTINGS_MODULE = "peerlearn.config.settings"
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "peerlearn.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--no-control-socket",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
+    ]
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    command = gunicorn_command(args.host, args.port, args.workers, args.threads)
+    print(f"peerlearn serving on http://{args.host}:{args.port}/", flush=True)
+    return subprocess.call(command)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    options: list[str] = ["--no-reload", "--interval", str(args.interval)]
+    if args.batch:
+        options.append("--batch")
+    if args.queue:
+        options += ["--queue-name", args.queue]
+    call_command("db_worker", *options)
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _setup_django()
+    from peerlearn.people.admin_accounts import admin_create
+
+    password = args.password or os.environ.get("PEERLEARN_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            print("error: give --password or PEERLEARN_ADMIN_PASSWORD when not interactive.")
+            return 2
+        password = getpass.getpass("Password for the new admin: ")
+    try:
+        person = admin_create(
+            username=args.username,
+            email=args.email,
+            password=password,
+            organisation_name=args.organisation,
+        )
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"Created admin {person.username} of {person.organisation}.")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["peerlearn manage", *args.rest])
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir or os.environ.get("PEERLEARN_DATA_DIR") or "peerlearn-data")
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = args.port if _port_is_free(args.host, args.port) else _free_port(args.host)
+    address = f"http://{args.host}:{port}"
+    os.environ["PEERLEARN_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("PEERLEARN_BASE_URL", address)
+    _setup_django()
+    from django.core.management import call_command
+
+    from peerlearn.demo import DEMO_PASSWORD, demo_load
+
+    print(f"Data folder: {data_dir}", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    logins = demo_load()
+    env = dict(os.environ)
+    processes = [
+        subprocess.Popen(gunicorn_command(args.host, port, args.workers, 4), env=env),
+        subprocess.Popen([sys.executable, "-m", "peerlearn.cli", "worker"], env=env),
+    ]
+    print(
+        f"\npeerlearn demo is running at {address}/\n"
+        f"Log in as one of these (password: {DEMO_PASSWORD}):\n"
+        + "\n".join(f"  {username:<10} {description}" for username, description in logins)
+        + f"\nMail is written to {data_dir / 'outbox'}. Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    return _supervise(processes)
+
+
+def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
+    """Wait until Ctrl-C (or SIGTERM) or a child dies, then stop all children cleanly."""
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stopping and all(p.poll() is None for p in processes):
+        time.sleep(0.2)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 10
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    print("peerlearn demo stopped.", flush=True)
+    return 0 if stopping else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peerlearn",
+        description="peerlearn runs an engineering team's peer-learning program. "
+        "Configuration comes from the environment (see docs/configuration.md).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = add(
+        "demo",
+        cmd_demo,
+        "Create a SQLite database in a data folder, load a demo organisation, and run the "
+        "web server and a background worker together until Ctrl-C.",
+    )
+    demo.add_argument(
+        "--data-dir", help="data folder (default: $PEERLEARN_DATA_DIR or ./peerlearn-data)"
+    )
+    demo.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    demo.add_argument(
+        "--port", type=int, default=8000, help="port (default 8000; a free one if taken)"
+    )
+    demo.add_argument("--workers", type=int, default=2, help="web processes (default 2)")
+
+    serve = add("serve", cmd_serve, "Run the web server (gunicorn) for a configured installation.")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=2, help="web processes (default 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
+
+    worker = add("worker", cmd_worker, "Run a background worker that executes queued tasks.")
+    worker.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between polls (default 1)"
+    )
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    worker.add_argument("--queue", help="only this queue")
+
+    migrate = add("migrate", cmd_migrate, "Create or upgrade the database tables.")
+    migrate.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+
+    createadmin = add(
+        "createadmin",
+        cmd_createadmin,
+        "Create an organisation admin (and its organisation if new) who can use Django admin.",
+    )
+    createadmin.add_argument("--username", required=True)
+    createadmin.add_argument("--email", required=True)
+    createadmin.add_argument("--organisation", required=True, help="organisation name")
+    createadmin.add_argument("--password", help="prompted for when omitted")
+
+    manage = add("manage", cmd_manage, "Run a Django management command (peerlearn manage help).")
+    manage.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its arguments")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

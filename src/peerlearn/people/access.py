@@ -1,0 +1,88 @@
+"""The access choke point for teams and for every object that belongs to a team.
+
+Rule: an outsider (not a member of the object's team, not an admin of its organisation)
+gets 404, so the existence of the object is not revealed; a member whose role lacks the
+right gets 403 (PermissionDenied). Other object kinds call `require_team_action` on
+their team instead of writing their own rules.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from peerlearn.people.models import Membership, Team, User
+from peerlearn.people.roles import TeamAction, role_allows
+
+AnyUser = User | AnonymousUser
+
+
+def team_role(user: AnyUser, team: Team) -> str | None:
+    """The user's role in the team, or None for a non-member."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(team=team, user=user).values_list("role", flat=True).first()
+
+
+def is_org_admin_of(user: AnyUser, team: Team) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_org_admin
+        and user.organisation_id == team.organisation_id
+    )
+
+
+def can(user: AnyUser, team: Team, action: TeamAction) -> bool:
+    if is_org_admin_of(user, team):
+        return True
+    role = team_role(user, team)
+    return role is not None and role_allows(role, action)
+
+
+def require_team_action(user: AnyUser, team: Team, action: TeamAction) -> None:
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such team.")
+    if is_org_admin_of(user, team):
+        return
+    role = team_role(user, team)
+    if role is None:
+        raise Http404("No such team.")
+    if not role_allows(role, action):
+        raise PermissionDenied(f"Your role in {team.name} does not allow this ({action}).")
+
+
+def get_team_for_user(user: AnyUser, team_id: object, action: TeamAction = TeamAction.VIEW) -> Team:
+    """The only way code fetches a team by an id that came from a user."""
+    try:
+        pk = int(str(team_id))
+    except ValueError:
+        raise Http404("No such team.") from None
+    if not user.is_authenticated or user.organisation_id is None:
+        raise Http404("No such team.")
+    team = (
+        Team.objects.select_related("organisation")
+        .filter(pk=pk, organisation_id=user.organisation_id)
+        .first()
+    )
+    if team is None:
+        raise Http404("No such team.")
+    require_team_action(user, team, action)
+    return team
+
+
+def teams_visible_to(user: AnyUser) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if user.is_org_admin and user.organisation_id is not None:
+        return Team.objects.filter(organisation_id=user.organisation_id)
+    return Team.objects.filter(memberships__user=user)
+
+
+def require_org_admin(user: AnyUser) -> None:
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    if not (user.is_org_admin and user.organisation_id is not None):
+        raise PermissionDenied("Only an organisation admin can do this.")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from peerlearn.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from peerlearn.people.access import can, get_team_for_user
+from peerlearn.people.roles import TeamAction
+from peerlearn.people.selectors import dashboard_teams, team_members
+from peerlearn.web.http import AuthedRequest
+
+MEMBERS_PER_PAGE = 50
+
+
+@login_required
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    return render(request, "web/dashboard.html", {"cards": dashboard_teams(request.user)})
+
+
+@login_required
+def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = get_team_for_user(request.user, team_id, TeamAction.VIEW)
+    page = Paginator(team_members(team), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "team": team,
+        "page": page,
+        "can_manage": can(request.user, team, TeamAction.MANAGE),
+    }
+    template = "web/team.html#members" if request.htmx else "web/team.html"
+    return render(request, template, context)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

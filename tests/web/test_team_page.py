@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import Cast, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_team_page_lists_members_for_member(cast: Cast) -> None:
+    response = client_for(cast.bob).get(reverse("web:team", args=[cast.platform.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Alice" in body
+    assert "Fiona" in body
+    assert "Charlie" not in body
+    assert "Manage members" not in body
+
+
+def test_team_page_offers_management_to_lead(cast: Cast) -> None:
+    response = client_for(cast.alice).get(reverse("web:team", args=[cast.platform.pk]))
+    assert "Manage members" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["charlie", "zed"])
+def test_team_page_is_404_for_outsiders(cast: Cast, who: str) -> None:
+    response = client_for(getattr(cast, who)).get(reverse("web:team", args=[cast.platform.pk]))
+    assert response.status_code == 404
+
+
+def test_team_page_redirects_anonymous_to_login(cast: Cast) -> None:
+    url = reverse("web:team", args=[cast.platform.pk])
+    response = client_for(None).get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_dashboard_shows_only_own_teams(cast: Cast) -> None:
+    body = client_for(cast.charlie).get(reverse("web:dashboard")).content.decode()
+    assert "Mobile" in body
+    assert "Platform" not in body
+
+
+def test_dashboard_queries_are_constant_in_team_count(
+    cast: Cast, django_assert_num_queries: pytest.FixtureRequest
+) -> None:
+    from peerlearn.people.services import membership_set, team_create
+
+    client = client_for(cast.olga)
+    client.get(reverse("web:dashboard"))  # warm the session
+    for number in range(5):
+        team = team_create(organisation=cast.org, name=f"Extra {number}")
+        membership_set(team=team, person=cast.bob)
+    with django_assert_num_queries(4):  # session, user, teams with counts, my roles
+        client.get(reverse("web:dashboard"))
