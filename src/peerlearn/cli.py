@@ -243,7 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
-    return handler(args)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return handler(args)
+    except ImproperlyConfigured as error:
+        # A bad environment variable: say which, without a traceback.
+        print(f"peerlearn: configuration error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
