@@ -1,0 +1,66 @@
+"""Every write to API tokens goes through these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from peerlearn.api.models import ApiToken
+from peerlearn.api.tokens import hash_token, new_token
+from peerlearn.people.models import User
+
+# Recording every use would turn each API read into a write; a minute is precise enough
+# to tell whether a token is still in use.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; returns it with its plaintext, which is never available again."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry date must be in the future."})
+    prefix, plaintext = new_token()
+    while ApiToken.objects.filter(prefix=prefix).exists():  # 48 random bits: practically never
+        prefix, plaintext = new_token()
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        secret_hash=hash_token(plaintext),
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    return token, plaintext
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke the token for good. Revoking twice keeps the first revocation time."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+@transaction.atomic
+def api_token_record_use(*, token: ApiToken, now: dt.datetime | None = None) -> bool:
+    """Note that the token was used; writes at most once per LAST_USED_RESOLUTION.
+
+    Returns whether a write happened. The conditional UPDATE makes concurrent requests
+    agree: only one of them moves the timestamp.
+    """
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return False
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
+    updated = ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+    if updated:
+        token.last_used_at = now
+    return bool(updated)
