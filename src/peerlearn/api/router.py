@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
-from ninja.security import django_auth
+from ninja import NinjaAPI
+
+from peerlearn.api.auth import API_AUTH
+from peerlearn.api.endpoints import me, members, teams
+from peerlearn.api.errors import install_error_handlers
 
 api = NinjaAPI(
     title="peerlearn API",
     version="1",
-    description="Teams, people and the peer-learning program. Authenticate with a personal "
-    "API token: `Authorization: Bearer <token>`.",
-    auth=[django_auth],
+    description=(
+        "Teams, people and the peer-learning program. Authenticate with a personal API "
+        "token (`Authorization: Bearer pl_…`, create one at /account/tokens/) or, from "
+        "the browser, with your session (unsafe methods then need the `X-CSRFToken` "
+        'header). Errors are `{"detail": …}`; see docs/api.md.'
+    ),
+    auth=API_AUTH,
     urls_namespace="api",
 )
-
-
-class MeOut(Schema):
-    id: int
-    username: str
-    display_name: str
-    email: str
-    time_zone: str
-
-
-@api.get("/me", response=MeOut, summary="The authenticated person")
-def me(request: HttpRequest) -> MeOut:
-    user = request.user
-    return MeOut(
-        id=user.pk or 0,
-        username=user.get_username(),
-        display_name=getattr(user, "display_name", ""),
-        email=getattr(user, "email", ""),
-        time_zone=getattr(user, "time_zone", "UTC"),
-    )
+# /api/docs is ninja's swagger-ui from its own static files; it runs under the site's strict
+# CSP unchanged (no inline script or style is needed), so it gets no csp_override.
+# tests/api/test_docs_browser.py checks that in Chromium.
+install_error_handlers(api)
+api.add_router("", me.router)
+api.add_router("", teams.router)
+api.add_router("", members.router)
