@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("account/tokens/", include("peerlearn.api.token_urls")),
     path("", include("peerlearn.people.urls")),
     path("", include("peerlearn.web.urls")),
 ]
