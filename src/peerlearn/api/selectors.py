@@ -30,11 +30,14 @@ def api_token_from_secret(raw: str) -> ApiToken | None:
     """The usable token matching a presented plaintext, with its user, or None.
 
     Refuses unknown, malformed, revoked and expired tokens and tokens of inactive people.
+    The organisation comes along in the same join: /api/me reports it.
     """
     parsed = parse_token(raw)
     if parsed is None:
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=parsed.prefix).first()
+    token = (
+        ApiToken.objects.select_related("user__organisation").filter(prefix=parsed.prefix).first()
+    )
     if token is None or not hash_matches(parsed.full, token.secret_hash):
         return None
     if not token.is_usable() or not token.user.is_active:

@@ -1,0 +1,65 @@
+"""Query counts stay constant in the number of rows (N+1 pins)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
+from peerlearn.people.roles import Role
+from peerlearn.people.services import membership_set, person_create, team_create
+from tests.api.conftest import bearer_client, json_of, token_for
+from tests.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def _team_of(cast: Cast, size: int) -> tuple[int, Client]:
+    team = team_create(organisation=cast.org, name=f"Team of {size}")
+    membership_set(team=team, person=cast.alice, role=Role.LEAD)
+    for number in range(size - 1):
+        person = person_create(
+            organisation=cast.org, username=f"p{number}", email=f"p{number}@example.com"
+        )
+        membership_set(team=team, person=person)
+    client = bearer_client(token_for(cast.alice))
+    client.get("/api/me")  # records the token's use, so the measured request writes nothing
+    return team.pk, client
+
+
+# token with user and organisation, team, alice's role (access check), count, the page
+MEMBERS_QUERIES = 5
+
+
+@pytest.mark.parametrize("size", [1, 60])
+def test_member_list_queries_are_constant(
+    cast: Cast, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    team_id, client = _team_of(cast, size)
+
+    with django_assert_num_queries(MEMBERS_QUERIES):
+        response = client.get(f"/api/teams/{team_id}/members")
+
+    body = json_of(response)
+    assert body["count"] == size
+    assert len(body["items"]) == min(size, 50)
+
+
+# token with user and organisation, count, the page (role and member count are subqueries)
+TEAMS_QUERIES = 3
+
+
+@pytest.mark.parametrize("extra_teams", [0, 30])
+def test_team_list_queries_are_constant(
+    cast: Cast, django_assert_num_queries: DjangoAssertNumQueries, extra_teams: int
+) -> None:
+    for number in range(extra_teams):
+        team = team_create(organisation=cast.org, name=f"Extra {number:02}")
+        membership_set(team=team, person=cast.bob)
+    client = bearer_client(token_for(cast.bob))
+    client.get("/api/me")
+
+    with django_assert_num_queries(TEAMS_QUERIES):
+        response = client.get("/api/teams")
+
+    assert json_of(response)["count"] == 1 + extra_teams
