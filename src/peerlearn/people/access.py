@@ -86,3 +86,32 @@ def require_org_admin(user: AnyUser) -> None:
         raise Http404("Not found.")
     if not (user.is_org_admin and user.organisation_id is not None):
         raise PermissionDenied("Only an organisation admin can do this.")
+
+
+def get_membership_for_user(user: AnyUser, team_id: object, membership_id: object) -> Membership:
+    """A membership of a team the user may manage; 404 for one of any other team."""
+    team = get_team_for_user(user, team_id, TeamAction.MANAGE)
+    try:
+        pk = int(str(membership_id))
+    except ValueError:
+        raise Http404("No such member.") from None
+    membership = Membership.objects.select_related("user", "team").filter(pk=pk, team=team).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def can_view_task_results(user: AnyUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.is_superuser or (user.is_org_admin and user.organisation_id))
+    )
+
+
+def require_task_viewer(user: AnyUser) -> None:
+    """Staff, superusers and organisation admins may see the background task log."""
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    if not can_view_task_results(user):
+        raise PermissionDenied("Only administrators can see background tasks.")

@@ -1,11 +1,47 @@
 from django.urls import path
 
-from peerlearn.people import views
+from peerlearn.people import manage_views, member_views, views
 
 app_name = "people"
 
 urlpatterns = [
     path("account/", views.account, name="account"),
-    path("manage/teams/", views.manage_teams, name="manage_teams"),
-    path("teams/<int:team_id>/members/", views.team_members, name="team_members"),
+    path("account/password/", views.password_change, name="password_change"),
+    path(
+        "invitation/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path("manage/", manage_views.manage_index, name="manage"),
+    path("manage/teams/", manage_views.manage_teams, name="manage_teams"),
+    path("manage/teams/new/", manage_views.team_new, name="team_new"),
+    path("manage/teams/<int:team_id>/edit/", manage_views.team_edit, name="team_edit"),
+    path("manage/import/", manage_views.members_import, name="members_import"),
+    path("manage/tasks/", manage_views.task_results, name="task_results"),
+    path("teams/<int:team_id>/members/", member_views.team_members, name="team_members"),
+    path(
+        "teams/<int:team_id>/members/add-existing/",
+        member_views.member_add_existing,
+        name="member_add_existing",
+    ),
+    path(
+        "teams/<int:team_id>/members/add-new/",
+        member_views.member_add_new,
+        name="member_add_new",
+    ),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/",
+        member_views.membership_update,
+        name="membership_update",
+    ),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/remove/",
+        member_views.membership_remove_confirm,
+        name="membership_remove",
+    ),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/invite/",
+        member_views.invitation_resend,
+        name="invitation_resend",
+    ),
 ]

@@ -1,54 +1,100 @@
+"""A person's own account: profile, password, and accepting an invitation."""
+
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.views.decorators.http import require_POST
 
-from peerlearn.people.access import get_team_for_user, require_org_admin
-from peerlearn.people.forms import ProfileForm
-from peerlearn.people.models import Team
-from peerlearn.people.roles import TeamAction
-from peerlearn.people.selectors import team_members as select_team_members
-from peerlearn.people.services import person_update_profile
+from peerlearn.people.forms import ProfileForm, apply_validation_error
+from peerlearn.people.models import User
+from peerlearn.people.services import person_set_password, person_update_profile
 from peerlearn.web.http import AuthedRequest
+
+
+def _profile_initial(person: User) -> dict[str, str]:
+    return {
+        "display_name": person.display_name,
+        "email": person.email,
+        "time_zone": person.time_zone,
+    }
+
+
+def _tokens_url() -> str | None:
+    # The API tokens page belongs to the API app; link to it only once it exists.
+    try:
+        return reverse("tokens:list")
+    except NoReverseMatch:
+        return None
+
+
+def _render_account(
+    request: AuthedRequest,
+    *,
+    profile_form: ProfileForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+) -> HttpResponse:
+    person = request.user
+    context = {
+        "form": profile_form or ProfileForm(initial=_profile_initial(person)),
+        "password_form": password_form or PasswordChangeForm(user=person),
+        "tokens_url": _tokens_url(),
+    }
+    return render(request, "people/account.html", context)
 
 
 @login_required
 def account(request: AuthedRequest) -> HttpResponse:
     person = request.user
-    form = ProfileForm(
-        request.POST or None,
-        initial={
-            "display_name": person.display_name,
-            "email": person.email,
-            "time_zone": person.time_zone,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _render_account(request)
+    form = ProfileForm(request.POST, initial=_profile_initial(person))
+    if form.is_valid():
         try:
             person_update_profile(person=person, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            # The failed save may have changed the in-memory user the page shows.
+            person.refresh_from_db()
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("people:account")
-    return render(request, "people/account.html", {"form": form})
+    return _render_account(request, profile_form=form)
 
 
 @login_required
-def manage_teams(request: AuthedRequest) -> HttpResponse:
-    require_org_admin(request.user)
-    teams = Team.objects.filter(organisation=request.user.organisation).order_by("name")
-    return render(request, "people/manage_teams.html", {"teams": teams})
+@require_POST
+def password_change(request: AuthedRequest) -> HttpResponse:
+    person = request.user
+    form = PasswordChangeForm(user=person, data=request.POST)
+    if not form.is_valid():
+        return _render_account(request, password_form=form)
+    person_set_password(person=person, password=form.cleaned_data["new_password1"])
+    # Keep this session signed in; every other session of the person ends.
+    update_session_auth_hash(request, person)
+    messages.success(request, "Your password is changed.")
+    return redirect("people:account")
 
 
-@login_required
-def team_members(request: AuthedRequest, team_id: int) -> HttpResponse:
-    team = get_team_for_user(request.user, team_id, TeamAction.MANAGE)
-    return render(
-        request,
-        "people/team_members.html",
-        {"team": team, "memberships": select_team_members(team)},
-    )
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """An invited person chooses their first password and is signed in.
+
+    The link carries the same uid and token as a password reset (so it works once and
+    expires), but the page welcomes a newcomer instead of talking about a reset.
+    """
+
+    template_name = "people/invitation_accept.html"
+    post_reset_login = True
+    success_url = reverse_lazy("web:dashboard")
+
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Welcome to peerlearn. Your password is set.")
+        return response

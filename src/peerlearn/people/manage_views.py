@@ -1,0 +1,129 @@
+"""Organisation administration: teams, CSV import of members, the background task log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.tasks import TaskResultStatus
+
+from peerlearn.people.access import get_team_for_user, require_org_admin, require_task_viewer
+from peerlearn.people.csv_import import COLUMNS, MAX_FILE_BYTES
+from peerlearn.people.forms import MembersCsvForm, TeamForm, apply_validation_error
+from peerlearn.people.models import Organisation
+from peerlearn.people.roles import Role, TeamAction
+from peerlearn.people.selectors import organisation_teams_with_counts, recent_task_results
+from peerlearn.people.services import (
+    MembersImportRejected,
+    members_import_csv,
+    team_create,
+    team_update,
+)
+from peerlearn.web.http import AuthedRequest
+
+
+def _organisation(request: AuthedRequest) -> Organisation:
+    require_org_admin(request.user)
+    organisation = request.user.organisation
+    assert organisation is not None  # require_org_admin refuses people without one
+    return organisation
+
+
+@login_required
+def manage_index(request: AuthedRequest) -> HttpResponse:
+    require_org_admin(request.user)
+    return redirect("people:manage_teams")
+
+
+@login_required
+def manage_teams(request: AuthedRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    teams = organisation_teams_with_counts(organisation.pk)
+    return render(
+        request, "people/manage_teams.html", {"teams": teams, "organisation": organisation}
+    )
+
+
+@login_required
+def team_new(request: AuthedRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = team_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Team {team.name} is created. Now add its members.")
+            return redirect("people:team_members", team_id=team.pk)
+    return render(request, "people/team_form.html", {"form": form, "team": None})
+
+
+@login_required
+def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
+    # The team's leads may edit it too: roles.py gives MANAGE the right to edit the team.
+    team = get_team_for_user(request.user, team_id, TeamAction.MANAGE)
+    initial = {"name": team.name, "description": team.description}
+    form = TeamForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team_update(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            team.refresh_from_db()
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Team {team.name} is saved.")
+            return redirect("people:team_members", team_id=team.pk)
+    return render(request, "people/team_form.html", {"form": form, "team": team})
+
+
+@login_required
+def members_import(request: AuthedRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    form = MembersCsvForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = members_import_csv(
+                organisation=organisation,
+                data=form.cleaned_data["file"],
+                invited_by=request.user,
+            )
+        except MembersImportRejected as rejected:
+            problems = [str(problem) for problem in rejected.problems]
+        else:
+            messages.success(
+                request,
+                f"Imported: {summary.people_created} new people (invited by e-mail), "
+                f"{summary.memberships_added} memberships added, "
+                f"{summary.memberships_updated} updated.",
+            )
+            return redirect("people:manage_teams")
+    context = {
+        "form": form,
+        "problems": problems,
+        "columns": COLUMNS,
+        "roles": Role.values,
+        "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
+    }
+    return render(request, "people/members_import.html", context)
+
+
+@login_required
+def task_results(request: AuthedRequest) -> HttpResponse:
+    require_task_viewer(request.user)
+    status = request.GET.get("status", "")
+    if status not in TaskResultStatus.values:
+        status = ""
+    log = recent_task_results(status=status or None)
+    context = {
+        "log": log,
+        "status": status,
+        "statuses": [
+            (value, label, log.counts.get(value, 0)) for value, label in TaskResultStatus.choices
+        ],
+        "total": sum(log.counts.values()),
+    }
+    return render(request, "people/task_results.html", context)
