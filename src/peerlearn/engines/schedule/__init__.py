@@ -3,7 +3,7 @@
 The Django ``sessions`` app keeps rows; these engines turn them into facts:
 
 - ``formats``: the four formats (durations, roles, agenda template, checklist) and
-  their validation (``validate_duration`` → "Lunch & Learn lasts 30–60 minutes; 75 is
+  their validation (``validate_duration`` → "Lunch & Learn lasts 30-60 minutes; 75 is
   outside it").
 - ``patterns`` + ``recurrence``: a ``Series`` (weekly, sprint cycle, nth weekday of
   the month, in an IANA zone, with skips and per-occurrence overrides) validated on
