@@ -1,17 +1,31 @@
 # Shared by scripts/demo and scripts/test: find Python 3.12+, install system packages on
 # Debian when they are missing, and keep .venv in step with pyproject.toml.
-# Usage: source scripts/_setup.sh; pl_setup [apt packages...]
+# Usage: source scripts/_setup.sh; pl_apt_install PACKAGE...; pl_setup_venv
 set -euo pipefail
 
 pl_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+pl_python_ok() {
+  command -v "$1" >/dev/null 2>&1 \
+    && "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null
+}
+
 pl_find_python() {
   local candidate
-  for candidate in "${PEERLEARN_PYTHON:-}" python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3.13 \
-      /root/.pyenv/versions/3.12*/bin/python3.12 "$HOME"/.pyenv/versions/3.1[23]*/bin/python3.1[23] python3; do
-    [ -n "$candidate" ] || continue
-    if command -v "$candidate" >/dev/null 2>&1 \
-        && "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+  if [ -n "${PEERLEARN_PYTHON:-}" ]; then
+    if pl_python_ok "$PEERLEARN_PYTHON"; then
+      command -v "$PEERLEARN_PYTHON"
+      return 0
+    fi
+    echo "PEERLEARN_PYTHON=$PEERLEARN_PYTHON does not run as Python 3.12 or newer." >&2
+    return 1
+  fi
+  # python3.12 first (what CI and the docs use), then newer ones. A candidate counts only
+  # if it runs: a pyenv shim on PATH for a version that is not selected exits non-zero.
+  for candidate in python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 \
+      "$HOME"/.pyenv/versions/3.12*/bin/python3.12 python3.13 /root/.pyenv/versions/3.13*/bin/python3.13 \
+      "$HOME"/.pyenv/versions/3.13*/bin/python3.13 python3; do
+    if pl_python_ok "$candidate"; then
       command -v "$candidate"
       return 0
     fi
