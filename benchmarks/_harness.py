@@ -1,0 +1,223 @@
+"""Shared parts of the web benchmarks: throw-away databases, gunicorn, wrk, the report.
+
+Nothing here imports Django: each database gets its own child processes (seeding and
+gunicorn) whose environment names it, so one run can measure SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+WRK_SCRIPT = BENCHMARKS / "_harness_wrk.lua"
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    bad_status: int
+
+
+def _load_pgserver() -> Any:
+    spec = importlib.util.spec_from_file_location("pgserver", ROOT / "scripts" / "pgserver.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def throwaway_environment(database: str) -> Iterator[dict[str, str]]:
+    """A fresh data folder, and a fresh database of the given kind, for one run."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"peerlearn-bench-{database}-"))
+    env = {
+        **os.environ,
+        "PEERLEARN_DATA_DIR": str(data_dir),
+        "PEERLEARN_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "PEERLEARN_BENCHMARK_VIEWS": "1",
+        "PEERLEARN_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "peerlearn.config.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    try:
+        if database == "postgres":
+            with _load_pgserver().postgres_server("peerlearn_bench") as url:
+                yield {**env, "DATABASE_URL": url}
+        else:
+            yield env
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def seed(env: dict[str, str]) -> dict[str, Any]:
+    """Migrate and generate the organisation; returns what _harness_seed.py made."""
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "_harness_seed.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"seeding failed:\n{completed.stdout}\n{completed.stderr}")
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
+    """`peerlearn serve`'s gunicorn command on loopback; yields the base URL."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from peerlearn.cli import gunicorn_command
+
+    port = free_port()
+    log_path = Path(env["PEERLEARN_DATA_DIR"]) / "gunicorn.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            gunicorn_command("127.0.0.1", port, workers, threads),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base_url, server, log_path)
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _wait_until_up(base_url: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited:\n{log_path.read_text()}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response,  # noqa: S310
+        ):
+            if response.status == 200:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer within 30 s:\n{log_path.read_text()}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def check_page(url: str, cookie: str, must_contain: str) -> int:
+    """Fetch once without following redirects: a 302 to the login page would be a fake win."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+    try:
+        with opener.open(request, timeout=10) as response:
+            body = response.read().decode()
+            status = int(response.status)
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{url} answered {error.code}, not 200") from None
+    if status != 200 or must_contain not in body:
+        raise SystemExit(f"{url} answered {status} without {must_contain!r}")
+    return len(body.encode())
+
+
+def wrk(url: str, cookie: str, *, seconds: int, connections: int, threads: int) -> WrkResult:
+    completed = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(WRK_SCRIPT),
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    )
+    match = re.search(r"^PEERLEARN_RESULT (\{.*\})$", completed.stdout, re.MULTILINE)
+    if match is None:
+        raise SystemExit(f"wrk printed no result:\n{completed.stdout}\n{completed.stderr}")
+    data = json.loads(match.group(1))
+    return WrkResult(
+        rps=data["rps"],
+        p50_ms=data["p50_ms"],
+        p95_ms=data["p95_ms"],
+        p99_ms=data["p99_ms"],
+        requests=data["requests"],
+        errors=data["errors"],
+        bad_status=data["bad_status"],
+    )
+
+
+def machine_description() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    wrk_version = subprocess.run(
+        ["wrk", "--version"], capture_output=True, text=True, check=False
+    ).stdout.splitlines()[0:1]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Linux {platform.release()}, "
+        f"Python {platform.python_version()}, {' '.join(wrk_version).split(' Copyright')[0]}"
+    )
+
+
+RESULTS_START = "<!-- web-pages-results:start -->"
+RESULTS_END = "<!-- web-pages-results:end -->"
+
+
+def replace_results(document: str, heading: str, results: str) -> str:
+    """Put results between the markers in the `## heading` section, keeping the prose."""
+    block = f"{RESULTS_START}\n{results.strip()}\n{RESULTS_END}"
+    if RESULTS_START in document and RESULTS_END in document:
+        before = document.split(RESULTS_START, 1)[0]
+        after = document.split(RESULTS_END, 1)[1]
+        return before + block + after
+    return document.rstrip("\n") + f"\n\n## {heading}\n\n{block}\n"

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Web page benchmark: dashboard and team page against a bare Django view, under gunicorn.
+
+    .venv/bin/python benchmarks/web_pages.py [--database sqlite|postgres|both]
+
+For each database: a throw-away data folder and database, migrations, an organisation of
+10,000 members in 500 teams, `peerlearn serve`'s gunicorn command on 127.0.0.1 with the
+bare view switched on, a member signed in, then wrk against the bare view, the
+dashboard, the team page and the bare view again. The figures replace the results block
+of the "Web pages" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import (
+    ROOT,
+    WrkResult,
+    check_page,
+    gunicorn,
+    machine_description,
+    replace_results,
+    seed,
+    throwaway_environment,
+    wrk,
+)
+
+THROUGHPUT_TARGET = 0.50  # share of the bare view's requests/s
+P95_TARGET_MS = 50.0
+REPORT = ROOT / "docs" / "benchmarks.md"
+
+
+@dataclass(frozen=True)
+class PageResult:
+    name: str
+    path: str
+    queries: int
+    result: WrkResult
+
+
+@dataclass(frozen=True)
+class DatabaseRun:
+    database: str
+    generate_seconds: float
+    pages: list[PageResult]
+    bare_before: WrkResult
+    bare_after: WrkResult
+
+    @property
+    def bare_rps(self) -> float:
+        return (self.bare_before.rps + self.bare_after.rps) / 2
+
+
+def measure(database: str, args: argparse.Namespace) -> DatabaseRun:
+    with throwaway_environment(database) as env:
+        print(f"[{database}] migrating and generating the organisation", flush=True)
+        made = seed(env)
+        cookie = f"sessionid={made['session_key']}"
+        paths: dict[str, str] = made["paths"]
+        with gunicorn(env, workers=args.workers, threads=args.threads) as base_url:
+            check_page(base_url + paths["dashboard"], cookie, "Team 000")
+            check_page(base_url + paths["team"], cookie, "Person 00000")
+            check_page(base_url + paths["bare"], cookie, "ok")
+
+            def run(name: str, seconds: int) -> WrkResult:
+                result = wrk(
+                    base_url + paths[name],
+                    cookie,
+                    seconds=seconds,
+                    connections=args.connections,
+                    threads=args.wrk_threads,
+                )
+                if result.errors or result.bad_status:
+                    raise SystemExit(f"[{database}] {name}: wrk saw errors: {result}")
+                print(
+                    f"[{database}] {name:<9} {result.rps:8.1f} req/s  "
+                    f"p50 {result.p50_ms:6.2f} ms  p95 {result.p95_ms:6.2f} ms",
+                    flush=True,
+                )
+                return result
+
+            for name in ("bare", "dashboard", "team"):
+                run(name, args.warmup)  # load code and templates in every process
+            bare_before = run("bare", args.seconds)
+            pages = [
+                PageResult(name, paths[name], made["queries"][name], run(name, args.seconds))
+                for name in ("dashboard", "team")
+            ]
+            bare_after = run("bare", args.seconds)
+    return DatabaseRun(database, made["generate_seconds"], pages, bare_before, bare_after)
+
+
+def verdict(page: PageResult, bare_rps: float) -> str:
+    ratio = page.result.rps / bare_rps
+    misses = []
+    if ratio < THROUGHPUT_TARGET:
+        misses.append(f"throughput {ratio:.0%} < {THROUGHPUT_TARGET:.0%}")
+    if page.result.p95_ms > P95_TARGET_MS:
+        misses.append(f"p95 > {P95_TARGET_MS:.0f} ms")
+    return "met" if not misses else "missed: " + ", ".join(misses)
+
+
+def render(runs: list[DatabaseRun], args: argparse.Namespace, command: str) -> str:
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"Latest run: {today}, on {machine_description()}.",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"gunicorn: {args.workers} workers x {args.threads} threads (the command "
+        f"`peerlearn serve` runs, access log on); wrk: {args.wrk_threads} threads, "
+        f"{args.connections} connections, {args.seconds} s per page after a {args.warmup} s "
+        "warm-up, on the same machine (wrk and the server share the cores). "
+        "Organisation: 10,000 members in 500 teams; the signed-in member is in 5 teams.",
+        "",
+    ]
+    for run in runs:
+        lines += [
+            f"### {'SQLite' if run.database == 'sqlite' else 'PostgreSQL'}",
+            "",
+            "| page | queries | requests/s | p50 ms | p95 ms | p99 ms | vs bare | targets |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for label, result in (
+            ("bare view, before", run.bare_before),
+            ("bare view, after", run.bare_after),
+        ):
+            lines.append(
+                f"| {label} | 0 | {result.rps:.0f} | {result.p50_ms:.1f} | "
+                f"{result.p95_ms:.1f} | {result.p99_ms:.1f} | — | baseline |"
+            )
+        for page in run.pages:
+            result = page.result
+            lines.append(
+                f"| {page.name} (`{page.path}`) | {page.queries} | {result.rps:.0f} | "
+                f"{result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} | "
+                f"{result.rps / run.bare_rps:.0%} | {verdict(page, run.bare_rps)} |"
+            )
+        lines += ["", f"Generating the organisation took {run.generate_seconds} s.", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--warmup", type=int, default=3, help="wrk warm-up per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--no-report", action="store_true", help="do not touch docs/benchmarks.md")
+    args = parser.parse_args()
+    command = shlex.join([".venv/bin/python", "benchmarks/web_pages.py", *sys.argv[1:]])
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    runs = [measure(database, args) for database in databases]
+    report = render(runs, args, command)
+    print(report)
+    if not args.no_report:
+        document = REPORT.read_text() if REPORT.exists() else "# Benchmarks\n"
+        REPORT.write_text(replace_results(document, "Web pages", report))
+        print(f"Updated {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
