@@ -55,3 +55,10 @@ def test_inactive_session_user_is_anonymous(cast: Cast) -> None:
     cast.bob.is_active = False
     cast.bob.save(update_fields=["is_active"])
     assert client.get("/api/me").status_code == 401
+
+
+def test_anonymous_is_told_how_to_authenticate(cast: Cast) -> None:
+    response = Client().get("/api/me")
+    assert response.status_code == 401
+    assert "Authorization: Bearer" in json_of(response)["detail"]
+    assert response["WWW-Authenticate"] == 'Bearer realm="peerlearn"'

@@ -21,6 +21,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 _PARAM_SOURCES = {"__all__", "body", "query", "path", "header", "cookie", "form", "file", "payload"}
 
 
+_NINJA_DEFAULT_401 = AuthenticationError().message
+
+
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if str(p) not in _PARAM_SOURCES]
     return ".".join(parts) or "request"
@@ -33,7 +36,10 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = api.create_response(request, {"detail": exc.message}, status=401)
+        detail = exc.message
+        if detail == _NINJA_DEFAULT_401:  # no credentials at all: say what would do
+            detail = "Authentication required: send 'Authorization: Bearer <token>' or log in."
+        response = api.create_response(request, {"detail": detail}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="peerlearn"'
         return response
 
