@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import icalendar
-from dateutil import rrule  # type: ignore[import-untyped]
+from dateutil import rrule
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Literal, TypedDict
 
-from dateutil import rrule  # type: ignore[import-untyped]  # no stubs in the venv
+from dateutil import rrule
 
 from peerlearn.engines.schedule.errors import ScheduleError
 
@@ -29,6 +30,14 @@ class Weekday(IntEnum):
     @property
     def label(self) -> str:
         return dt.date(2024, 1, 1 + self.value).strftime("%A")  # 2024-01-01 is a Monday
+
+
+class RRuleKwargs(TypedDict):
+    """The keyword arguments of ``dateutil.rrule.rrule`` that a pattern sets."""
+
+    freq: Literal[1, 2]  # rrule.MONTHLY, rrule.WEEKLY
+    interval: int
+    byweekday: int | rrule.weekday
 
 
 _ORDINALS = {
@@ -50,7 +59,7 @@ class Weekly:
     def first_on_or_after(self, day: dt.date) -> dt.date:
         return day + dt.timedelta(days=(self.weekday - day.weekday()) % 7)
 
-    def rrule_kwargs(self) -> dict[str, object]:
+    def rrule_kwargs(self) -> RRuleKwargs:
         return {"freq": rrule.WEEKLY, "interval": self.every_weeks, "byweekday": self.weekday}
 
     def ical_parts(self) -> dict[str, object]:
@@ -91,7 +100,7 @@ class SprintCycle:
         cycles = max(0, -(-behind // cycle))  # ceiling division, never before the anchor
         return anchor + dt.timedelta(days=cycles * cycle)
 
-    def rrule_kwargs(self) -> dict[str, object]:
+    def rrule_kwargs(self) -> RRuleKwargs:
         weekday = (self.sprint_start + dt.timedelta(days=self.day_offset)).weekday()
         return {"freq": rrule.WEEKLY, "interval": self.sprint_weeks, "byweekday": weekday}
 
@@ -130,7 +139,7 @@ class MonthlyNthWeekday:
         first: dt.datetime = rule[0]
         return first.date()
 
-    def rrule_kwargs(self) -> dict[str, object]:
+    def rrule_kwargs(self) -> RRuleKwargs:
         return {
             "freq": rrule.MONTHLY,
             "interval": self.every_months,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from dateutil import rrule  # type: ignore[import-untyped]  # no stubs in the venv
+from dateutil import rrule
 
 from peerlearn.engines.schedule import timezones
 from peerlearn.engines.schedule.errors import ScheduleError
