@@ -19,16 +19,15 @@ import csv
 import datetime as dt
 import io
 import re
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from peerlearn.people.roles import Role
+from peerlearn.people.time_zones import known_time_zones
 
 COLUMNS: tuple[str, ...] = (
     "username",
@@ -102,11 +101,6 @@ class Directory:
 def quote(value: str) -> str:
     shortened = value if len(value) <= _QUOTE_LIMIT else value[: _QUOTE_LIMIT - 1] + "…"
     return repr(shortened)
-
-
-@cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -259,7 +253,7 @@ def _parse_row(
             problem("joined_on", f"{quote(values['joined_on'])} is not a date (YYYY-MM-DD).")
 
     time_zone = values["time_zone"] or None
-    if time_zone is not None and time_zone not in _time_zones():
+    if time_zone is not None and time_zone not in known_time_zones():
         problem(
             "time_zone",
             f"{quote(time_zone)} is not a known time zone (e.g. Europe/Berlin, America/New_York).",

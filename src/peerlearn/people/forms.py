@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -17,8 +16,9 @@ from peerlearn.people.csv_import import MAX_FILE_BYTES, too_large_message
 from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import Role
 from peerlearn.people.selectors import person_in_organisation
+from peerlearn.people.time_zones import time_zone_choices
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+TIME_ZONE_CHOICES = time_zone_choices()
 
 
 class PlainSelect(forms.Select):

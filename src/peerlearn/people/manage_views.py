@@ -16,6 +16,7 @@ from peerlearn.people.models import Organisation
 from peerlearn.people.roles import Role, TeamAction
 from peerlearn.people.selectors import organisation_teams_with_counts, recent_task_results
 from peerlearn.people.services import (
+    ImportSummary,
     MembersImportRejected,
     members_import_csv,
     team_create,
@@ -49,7 +50,7 @@ def manage_teams(request: AuthedRequest) -> HttpResponse:
 @login_required
 def team_new(request: AuthedRequest) -> HttpResponse:
     organisation = _organisation(request)
-    form = TeamForm(request.POST or None)
+    form = TeamForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             team = team_create(organisation=organisation, **form.cleaned_data)
@@ -66,7 +67,7 @@ def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
     # The team's leads may edit it too: roles.py gives MANAGE the right to edit the team.
     team = get_team_for_user(request.user, team_id, TeamAction.MANAGE)
     initial = {"name": team.name, "description": team.description}
-    form = TeamForm(request.POST or None, initial=initial)
+    form = TeamForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             team_update(team=team, **form.cleaned_data)
@@ -82,9 +83,11 @@ def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
 @login_required
 def members_import(request: AuthedRequest) -> HttpResponse:
     organisation = _organisation(request)
-    form = MembersCsvForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    # Not `request.POST or None`: an empty POST must still be a bound (and invalid) form.
+    form = MembersCsvForm(request.POST if posted else None, request.FILES if posted else None)
     problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             summary = members_import_csv(
                 organisation=organisation,
@@ -94,12 +97,7 @@ def members_import(request: AuthedRequest) -> HttpResponse:
         except MembersImportRejected as rejected:
             problems = [str(problem) for problem in rejected.problems]
         else:
-            messages.success(
-                request,
-                f"Imported: {summary.people_created} new people (invited by e-mail), "
-                f"{summary.memberships_added} memberships added, "
-                f"{summary.memberships_updated} updated.",
-            )
+            messages.success(request, _summary_text(summary))
             return redirect("people:manage_teams")
     context = {
         "form": form,
@@ -109,6 +107,18 @@ def members_import(request: AuthedRequest) -> HttpResponse:
         "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
     }
     return render(request, "people/members_import.html", context)
+
+
+def _summary_text(summary: ImportSummary) -> str:
+    def count(number: int, one: str, many: str) -> str:
+        return f"{number} {one if number == 1 else many}"
+
+    return (
+        f"Imported: {count(summary.people_created, 'new person', 'new people')} "
+        "(invited by e-mail), "
+        f"{count(summary.memberships_added, 'membership', 'memberships')} added, "
+        f"{summary.memberships_updated} updated."
+    )
 
 
 @login_required

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import zoneinfo
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -9,10 +8,11 @@ from django.db import models
 from django.utils import timezone
 
 from peerlearn.people.roles import Role
+from peerlearn.people.time_zones import known_time_zones
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).")
 
 

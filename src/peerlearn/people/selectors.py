@@ -68,6 +68,23 @@ def _batches(values: list[str]) -> Iterator[list[str]]:
         yield values[start : start + _IN_BATCH]
 
 
+def people_by_email(organisation_id: int, emails: list[str]) -> list[User]:
+    """People of the organisation with these addresses, whatever the case they were stored in."""
+    found: list[User] = []
+    for batch in _batches(sorted({email.lower() for email in emails})):
+        found += User.objects.annotate(email_lower=Lower("email")).filter(
+            organisation_id=organisation_id, email_lower__in=batch
+        )
+    return found
+
+
+def memberships_of(person_ids: list[int]) -> list[Membership]:
+    found: list[Membership] = []
+    for start in range(0, len(person_ids), _IN_BATCH):
+        found += Membership.objects.filter(user_id__in=person_ids[start : start + _IN_BATCH])
+    return found
+
+
 def import_directory(organisation_id: int, rows: list[MemberRow]) -> Directory:
     """What the import needs to know about the organisation, for the rows of one file."""
     team_ids: dict[str, int] = {}
