@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "peerlearn.people",
     "peerlearn.web",
     "peerlearn.api",
+    "peerlearn.schedule",
 ]
 
 MIDDLEWARE = [

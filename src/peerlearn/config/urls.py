@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("account/tokens/", include("peerlearn.api.token_urls")),
     path("", include("peerlearn.people.urls")),
+    path("", include("peerlearn.schedule.urls")),
     path("", include("peerlearn.web.urls")),
 ]

@@ -1,0 +1,54 @@
+"""Secret calendar feed URLs: create, revoke, and resolve a token back to its feed.
+
+The token is shown to its owner once; only its SHA-256 is stored, so a database leak
+does not reveal working URLs. Whoever has the URL can read the feed without logging
+in (calendar clients cannot log in), which is why it can be revoked and regenerated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.http import Http404
+
+from peerlearn.people.access import can
+from peerlearn.people.models import Team, User
+from peerlearn.people.roles import TeamAction
+from peerlearn.schedule.models import CalendarFeed
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, owner: User, team: Team | None = None) -> tuple[CalendarFeed, str]:
+    """A new secret URL for the owner's feed (personal, or of ``team``); replaces the
+    previous one, which stops working. Returns the feed and the token to show once."""
+    CalendarFeed.objects.filter(owner=owner, team=team).delete()
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(owner=owner, team=team, token_hash=token_hash(token))
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, owner: User, team: Team | None = None) -> int:
+    deleted, _ = CalendarFeed.objects.filter(owner=owner, team=team).delete()
+    return deleted
+
+
+def feed_for_token(token: str) -> CalendarFeed:
+    """The feed behind a secret URL; 404 for unknown tokens and for owners who lost
+    access (deactivated, or no longer in the team)."""
+    feed = (
+        CalendarFeed.objects.select_related("owner", "team")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if feed is None or not feed.owner.is_active:
+        raise Http404("No such calendar.")
+    if feed.team is not None and not can(feed.owner, feed.team, TeamAction.VIEW):
+        raise Http404("No such calendar.")
+    return feed

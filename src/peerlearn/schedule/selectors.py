@@ -1,0 +1,204 @@
+"""Reusable reads for sessions and series. Query counts stay constant in the number of rows.
+
+A team's calendar merges three sources: single sessions, materialised occurrences of
+series (rows) and occurrences the series rule gives that nobody has touched yet (no
+row). `Slot` is the one shape pages render for all three.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from peerlearn.engines.schedule import recurrence
+from peerlearn.engines.schedule.errors import ScheduleError
+from peerlearn.engines.schedule.formats import FORMATS
+from peerlearn.people.models import User
+from peerlearn.schedule.models import (
+    Attendance,
+    Series,
+    SeriesSkip,
+    Session,
+    SessionRole,
+    SessionStatus,
+)
+from peerlearn.schedule.rules import engine_series
+
+
+@dataclass(frozen=True)
+class Slot:
+    title: str
+    team_id: int
+    starts_at: dt.datetime  # in the session's zone
+    ends_at: dt.datetime
+    time_zone: str
+    format_name: str
+    status: str
+    facilitators: tuple[str, ...]
+    session: Session | None
+    series: Series | None
+    original_start: dt.datetime | None
+
+    @property
+    def url(self) -> str:
+        if self.session is not None:
+            return reverse("schedule:session", args=[self.session.pk])
+        assert self.series is not None
+        assert self.original_start is not None
+        return reverse(
+            "schedule:occurrence", args=[self.series.pk, occurrence_key(self.original_start)]
+        )
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.original_start) if self.original_start else ""
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def status_label(self) -> str:
+        return SessionStatus(self.status).label
+
+
+def occurrence_key(original_start: dt.datetime) -> str:
+    """An occurrence's original start as it appears in URLs: 20260304T110000Z."""
+    return original_start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def parse_occurrence_key(key: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def _roles_prefetch() -> Prefetch[str]:
+    return Prefetch("roles", queryset=SessionRole.objects.select_related("person"))
+
+
+def leading_names(session: Session) -> tuple[str, ...]:
+    """Facilitator first, then co-facilitator, from prefetched roles."""
+    ordered = sorted(
+        (r for r in session.roles.all() if r.role in SessionRole.LEADING_ROLES),
+        key=lambda r: SessionRole.LEADING_ROLES.index(r.role),
+    )
+    return tuple(r.person.name for r in ordered)
+
+
+def _slot_of_session(session: Session) -> Slot:
+    tz = ZoneInfo(session.time_zone)
+    return Slot(
+        title=session.title,
+        team_id=session.team_id,
+        starts_at=session.starts_at.astimezone(tz),
+        ends_at=session.ends_at.astimezone(tz),
+        time_zone=session.time_zone,
+        format_name=FORMATS[session.format].name,
+        status=session.status,
+        facilitators=leading_names(session),
+        session=session,
+        series=session.series,
+        original_start=session.original_start,
+    )
+
+
+def _slot_of_occurrence(series: Series, occurrence: recurrence.Occurrence) -> Slot:
+    people = tuple(p.name for p in (series.facilitator, series.co_facilitator) if p is not None)
+    return Slot(
+        title=series.title,
+        team_id=series.team_id,
+        starts_at=occurrence.start,
+        ends_at=occurrence.end,
+        time_zone=series.time_zone,
+        format_name=FORMATS[series.format].name,
+        status=SessionStatus.CANCELLED if series.cancelled_at else SessionStatus.SCHEDULED,
+        facilitators=people,
+        session=None,
+        series=series,
+        original_start=occurrence.original_start,
+    )
+
+
+def series_with_rows(series: QuerySet[Series]) -> QuerySet[Series]:
+    return series.select_related("facilitator", "co_facilitator", "team").prefetch_related(
+        Prefetch("skips", queryset=SeriesSkip.objects.all()),
+        Prefetch(
+            "occurrences",
+            queryset=Session.objects.select_related("series").prefetch_related(_roles_prefetch()),
+        ),
+    )
+
+
+def series_slots(series: Series, start: dt.datetime, end: dt.datetime) -> list[Slot]:
+    """Occurrences of one series in the window; needs `series_with_rows` prefetching."""
+    rows = {row.original_start: row for row in series.occurrences.all()}
+    try:
+        rule = engine_series(
+            series, skips=[s.on for s in series.skips.all()], occurrences=rows.values()
+        )
+    except ScheduleError:
+        return [_slot_of_session(row) for row in rows.values() if start <= row.starts_at < end]
+    slots = []
+    for occurrence in recurrence.occurrences(rule, start, end):
+        row = rows.get(occurrence.original_start)
+        slots.append(
+            _slot_of_session(row) if row is not None else _slot_of_occurrence(series, occurrence)
+        )
+    return slots
+
+
+def slots_for_teams(
+    team_ids: Iterable[int], start: dt.datetime, end: dt.datetime, *, include_proposed: bool = True
+) -> list[Slot]:
+    """Every session of the teams starting in ``[start, end)``, in time order. 6 queries."""
+    ids = list(team_ids)
+    slots: list[Slot] = []
+    for series in series_with_rows(
+        Series.objects.filter(team_id__in=ids, cancelled_at__isnull=True)
+    ):
+        slots += series_slots(series, start, end)
+    singles = Session.objects.filter(
+        team_id__in=ids, series__isnull=True, starts_at__gte=start, starts_at__lt=end
+    ).prefetch_related(_roles_prefetch())
+    if not include_proposed:
+        singles = singles.exclude(status=SessionStatus.PROPOSED)
+    slots += [_slot_of_session(s) for s in singles]
+    return sorted(slots, key=lambda slot: slot.starts_at)
+
+
+def past_sessions(team_id: int, before: dt.datetime, limit: int = 50) -> list[Slot]:
+    rows = (
+        Session.objects.filter(team_id=team_id, starts_at__lt=before)
+        .select_related("series")
+        .prefetch_related(_roles_prefetch())
+        .order_by("-starts_at")[:limit]
+    )
+    return [_slot_of_session(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class History:
+    attended: list[Attendance]
+    facilitated: list[Session]
+
+
+def person_history(person: User, *, visible_team_ids: Iterable[int] | None = None) -> History:
+    attended = Attendance.objects.filter(person=person).select_related("session", "session__team")
+    facilitated = Session.objects.filter(
+        roles__person=person, roles__role__in=SessionRole.LEADING_ROLES
+    ).exclude(status=SessionStatus.CANCELLED)
+    if visible_team_ids is not None:
+        ids = list(visible_team_ids)
+        attended = attended.filter(session__team_id__in=ids)
+        facilitated = facilitated.filter(team_id__in=ids)
+    return History(
+        attended=list(attended.order_by("-session__starts_at")),
+        facilitated=list(facilitated.select_related("team").distinct().order_by("-starts_at")),
+    )

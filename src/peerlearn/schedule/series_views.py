@@ -1,0 +1,296 @@
+"""Recurring series and their single occurrences (move, cancel, change facilitator, RSVP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peerlearn.engines.schedule import ical, recurrence
+from peerlearn.engines.schedule.errors import ScheduleError
+from peerlearn.people.access import get_team_for_user
+from peerlearn.people.roles import TeamAction
+from peerlearn.schedule import series_services, services
+from peerlearn.schedule.access import SessionAction, can_session, get_series_for_user
+from peerlearn.schedule.calendar import series_event, with_calendar_relations
+from peerlearn.schedule.conflicts import series_conflicts
+from peerlearn.schedule.forms import FacilitatorForm, MoveForm, SeriesForm, SkipForm
+from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionRole, SessionStatus
+from peerlearn.schedule.rules import engine_series
+from peerlearn.schedule.selectors import (
+    parse_occurrence_key,
+    series_slots,
+    series_with_rows,
+)
+from peerlearn.schedule.views import attach_errors, rsvp_response, session_page_context
+from peerlearn.web.http import AuthedRequest
+
+SERIES_PAGE_WEEKS = 26
+PERSON_FIELDS = ("facilitator", "co_facilitator", "is_protected_slot")
+
+
+def _series_changes(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in PERSON_FIELDS}
+
+
+@login_required
+def series_create(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
+    initial = {"time_zone": request.user.time_zone, "interval": 1, "duration_minutes": 45}
+    form = SeriesForm(request.POST or None, team=team, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            series = series_services.series_create(
+                team=team,
+                created_by=request.user,
+                facilitator=data["facilitator"],
+                co_facilitator=data["co_facilitator"],
+                is_protected_slot=data["is_protected_slot"],
+                **_series_changes(data),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"“{series.title}” is saved.")
+            _warn(request, series)
+            return redirect("schedule:series", series.pk)
+    return render(request, "schedule/series_form.html", {"form": form, "team": team})
+
+
+def _warn(request: AuthedRequest, series: Series) -> None:
+    for conflict in series_conflicts(series, now=timezone.now()):
+        messages.warning(request, conflict.message)
+
+
+@login_required
+def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
+    form = SeriesForm(request.POST or None, team=series.team, instance=series)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            series = series_services.series_update(
+                series=series,
+                changes=_series_changes(data),
+                facilitator=data["facilitator"],
+                co_facilitator=data["co_facilitator"],
+            )
+            if data["is_protected_slot"] != series.is_protected_slot:
+                series_services.series_set_protected(
+                    series=series, protected=data["is_protected_slot"]
+                )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"“{series.title}” is saved.")
+            _warn(request, series)
+            return redirect("schedule:series", series.pk)
+    context = {"form": form, "team": series.team, "series": series}
+    return render(request, "schedule/series_form.html", context)
+
+
+@login_required
+def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
+    series = series_with_rows(Series.objects.filter(pk=series.pk)).get()
+    now = timezone.now()
+    try:
+        describe = engine_series(series).describe()
+    except ScheduleError:  # an old row the engine now refuses still gets a page
+        describe = ""
+    can_edit = can_session(request.user, series, SessionAction.EDIT)
+    context = {
+        "series": series,
+        "team": series.team,
+        "describe": describe,
+        "upcoming": series_slots(series, now, now + dt.timedelta(weeks=SERIES_PAGE_WEEKS)),
+        "past": sorted(
+            (row for row in series.occurrences.all() if row.starts_at < now),
+            key=lambda row: row.starts_at,
+            reverse=True,
+        ),
+        "skips": list(series.skips.all()),
+        "can_edit": can_edit,
+        "skip_form": SkipForm() if can_edit else None,
+        "members": (
+            [m.user for m in series.team.memberships.select_related("user")] if can_edit else []
+        ),
+        "conflicts": series_conflicts(series, now=now) if can_edit else [],
+        "weeks": SERIES_PAGE_WEEKS,
+    }
+    return render(request, "schedule/series_detail.html", context)
+
+
+@login_required
+@require_POST
+def series_cancel(request: AuthedRequest, series_id: int) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
+    series_services.series_cancel(series=series)
+    messages.success(request, f"“{series.title}” has ended; its future sessions are cancelled.")
+    return redirect("schedule:team_sessions", series.team_id)
+
+
+@login_required
+@require_POST
+def series_skip_add(request: AuthedRequest, series_id: int) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
+    form = SkipForm(request.POST)
+    if form.is_valid():
+        try:
+            series_services.series_skip_add(series=series, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{form.cleaned_data['on']:%A %d %B %Y} is skipped.")
+    else:
+        messages.error(request, "Give a date to skip: " + form.errors.as_text())
+    return redirect("schedule:series", series.pk)
+
+
+@login_required
+@require_POST
+def series_skip_remove(request: AuthedRequest, series_id: int, skip_id: int) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
+    skip = SeriesSkip.objects.filter(series=series, pk=skip_id).first()
+    if skip is None:
+        raise Http404("No such skipped date.")
+    series_services.series_skip_remove(skip=skip)
+    messages.success(request, f"{skip.on:%A %d %B %Y} is back in the series.")
+    return redirect("schedule:series", series.pk)
+
+
+@login_required
+def series_ics(request: AuthedRequest, series_id: int) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
+    series = with_calendar_relations(Series.objects.filter(pk=series.pk)).get()
+    body = ical.to_bytes(ical.calendar([series_event(series)], method=ical.Method.PUBLISH))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="series-{series.pk}.ics"'
+    return response
+
+
+def _original_start(series: Series, key: str) -> dt.datetime:
+    moment = parse_occurrence_key(key)
+    if moment is None:
+        raise Http404("No such occurrence.")
+    return moment
+
+
+def _materialise(series: Series, key: str) -> Session:
+    try:
+        return series_services.occurrence_materialise(
+            series=series, original_start=_original_start(series, key)
+        )
+    except ValidationError:
+        raise Http404("No such occurrence.") from None
+
+
+def _preview(series: Series, original_start: dt.datetime) -> Session:
+    """The occurrence as an unsaved session, to show without writing on a GET."""
+    rule = engine_series(series, skips=series.skips.values_list("on", flat=True))
+    window = recurrence.occurrences(rule, original_start, original_start + dt.timedelta(seconds=1))
+    if not any(o.original_start == original_start for o in window):
+        raise Http404("No such occurrence.")
+    fields = {name: getattr(series, name) for name in series_services.COPIED_FIELDS}
+    return Session(
+        team=series.team, series=series, original_start=original_start, starts_at=original_start,
+        ends_at=original_start + dt.timedelta(minutes=series.duration_minutes),
+        time_zone=series.time_zone, status=SessionStatus.SCHEDULED, **fields,
+    )  # fmt: skip
+
+
+@login_required
+def occurrence_detail(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
+    original_start = _original_start(series, key)
+    row = Session.objects.filter(series=series, original_start=original_start).first()
+    if row is not None:
+        return redirect("schedule:session", row.pk)
+    session = _preview(series, original_start)
+    context = session_page_context(request, session)
+    context["facilitator"] = [p for p in (series.facilitator,) if p is not None]
+    context["rsvp_url"] = request.path + "rsvp/"
+    context["occurrence_key"] = key
+    return render(request, "schedule/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def occurrence_rsvp(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.RSVP)
+    session = _materialise(series, key)
+    response = rsvp_response(request, session, request.POST.get("answer", ""))
+    if request.htmx and response.status_code == 200:
+        # The page was a preview; send the browser to the saved session's own page.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = session.get_absolute_url()
+    return response
+
+
+@login_required
+@require_POST
+def occurrence_move(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
+    form = MoveForm(request.POST, time_zone=series.time_zone)
+    if not form.is_valid():
+        messages.error(request, "Not moved: " + form.errors.as_text())
+        return redirect("schedule:series", series.pk)
+    with transaction.atomic():  # materialise and change: all or nothing
+        session = _materialise(series, key)
+        try:
+            services.session_update(
+                session=session, changes={"starts_at": form.cleaned_data["starts_at"]}
+            )
+        except ValidationError as error:
+            transaction.set_rollback(True)
+            messages.error(request, "Not moved: " + " ".join(error.messages))
+            return redirect("schedule:series", series.pk)
+    messages.success(request, f"Moved to {form.cleaned_data['starts_at']:%A %d %B %H:%M}.")
+    return redirect("schedule:series", series.pk)
+
+
+@login_required
+@require_POST
+def occurrence_cancel(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
+    with transaction.atomic():  # materialise and change: all or nothing
+        session = _materialise(series, key)
+        try:
+            services.session_set_status(session=session, status=SessionStatus.CANCELLED)
+        except ValidationError as error:
+            transaction.set_rollback(True)
+            messages.error(request, " ".join(error.messages))
+            return redirect("schedule:series", series.pk)
+    messages.success(request, f"{session.local_start:%A %d %B} is cancelled; the rest stays.")
+    return redirect("schedule:series", series.pk)
+
+
+@login_required
+@require_POST
+def occurrence_facilitator(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
+    series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
+    form = FacilitatorForm(request.POST, team=series.team)
+    if not form.is_valid():
+        messages.error(request, "Not changed: " + form.errors.as_text())
+        return redirect("schedule:series", series.pk)
+    with transaction.atomic():  # materialise and change: all or nothing
+        session = _materialise(series, key)
+        co = session.roles.filter(role=SessionRole.CO_FACILITATOR).first()
+        services.session_update(
+            session=session,
+            changes={},
+            facilitator=form.cleaned_data["facilitator"],
+            co_facilitator=co.person if co else None,
+            set_facilitators=True,
+        )
+    messages.success(request, f"Facilitator of {session.local_start:%A %d %B} changed.")
+    return redirect("schedule:series", series.pk)

@@ -1,0 +1,28 @@
+"""Background tasks: thin wrappers that re-fetch by id and call the mail code.
+
+Each task carries the SEQUENCE it was queued for; when a newer change has been saved
+since, the task for that change sends the up-to-date version and this one stays quiet.
+"""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from peerlearn.schedule import mail
+from peerlearn.schedule.models import Series, Session
+
+
+@task()
+def send_session_invitations(session_id: int, sequence: int) -> int:
+    session = Session.objects.select_related("team", "series").filter(pk=session_id).first()
+    if session is None or session.sequence != sequence:
+        return 0
+    return mail.send(mail.session_invitations(session))
+
+
+@task()
+def send_series_invitations(series_id: int, sequence: int) -> int:
+    series = Series.objects.filter(pk=series_id).only("sequence").first()
+    if series is None or series.sequence != sequence:
+        return 0
+    return mail.send(mail.series_invitations(series_id))

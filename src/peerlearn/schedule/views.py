@@ -1,0 +1,289 @@
+"""Team session lists and single sessions: create, edit, status, roles, RSVP, attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peerlearn.engines.schedule import ical
+from peerlearn.people.access import can, get_team_for_user
+from peerlearn.people.models import Membership, User
+from peerlearn.people.roles import TeamAction
+from peerlearn.schedule import services
+from peerlearn.schedule.access import SessionAction, can_session, get_session_for_user
+from peerlearn.schedule.agenda import agenda_of
+from peerlearn.schedule.calendar import single_event
+from peerlearn.schedule.conflicts import session_conflicts
+from peerlearn.schedule.forms import AttendanceForm, RolesForm, SessionForm
+from peerlearn.schedule.models import Rsvp, RsvpAnswer, Session, SessionRole, SessionStatus
+from peerlearn.schedule.selectors import past_sessions, slots_for_teams
+from peerlearn.web.http import AuthedRequest
+
+UPCOMING_WEEKS = 12
+SESSION_FORM_FIELDS = (
+    *("title", "format", "topic", "change_link", "notes", "audience", "time_zone"),
+    *("duration_minutes", "location", "video_link", "whiteboard_link", "starts_at"),
+)
+FIELD_ALIASES = {"starts_at": "start_time", "ends_at": "duration_minutes"}
+
+
+def attach_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names, the rest on the form."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            name = FIELD_ALIASES.get(field, field)
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = get_team_for_user(request.user, team_id, TeamAction.VIEW)
+    now = timezone.now()
+    upcoming = slots_for_teams([team.pk], now, now + dt.timedelta(weeks=UPCOMING_WEEKS))
+    context = {
+        "team": team,
+        "upcoming": upcoming,
+        "past": past_sessions(team.pk, now),
+        "series_list": team.session_series.filter(cancelled_at__isnull=True).order_by("title"),
+        "can_facilitate": can(request.user, team, TeamAction.FACILITATE),
+        "weeks": UPCOMING_WEEKS,
+    }
+    return render(request, "schedule/team_sessions.html", context)
+
+
+@login_required
+def session_create(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
+    initial = {"time_zone": request.user.time_zone, "duration_minutes": 45}
+    form = SessionForm(request.POST or None, team=team, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                team=team,
+                created_by=request.user,
+                **_session_fields(data),
+                status=data["status"],
+                facilitator=data.get("facilitator"),
+                co_facilitator=data.get("co_facilitator"),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"“{session.title}” is saved.")
+            _warn_conflicts(request, session)
+            return redirect("schedule:session", session.pk)
+    return render(request, "schedule/session_form.html", {"form": form, "team": team})
+
+
+def _session_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in SESSION_FORM_FIELDS}
+
+
+def _warn_conflicts(request: AuthedRequest, session: Session) -> None:
+    for conflict in session_conflicts(session):
+        messages.warning(request, conflict.message)
+
+
+@login_required
+def session_edit(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id, SessionAction.EDIT)
+    lead = {r.role: r.person for r in session.roles.filter(role__in=SessionRole.LEADING_ROLES)}
+    local = session.local_start
+    initial = {
+        **{name: getattr(session, name) for name in services.EDITABLE_FIELDS},
+        "date": local.date(),
+        "start_time": local.time(),
+        "facilitator": lead.get(SessionRole.FACILITATOR),
+        "co_facilitator": lead.get(SessionRole.CO_FACILITATOR),
+    }
+    form = SessionForm(request.POST or None, team=session.team, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_update(
+                session=session,
+                changes=_session_fields(data),
+                facilitator=data.get("facilitator"),
+                co_facilitator=data.get("co_facilitator"),
+                set_facilitators=True,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"“{session.title}” is saved.")
+            _warn_conflicts(request, session)
+            return redirect("schedule:session", session.pk)
+    context = {"form": form, "team": session.team, "session": session}
+    return render(request, "schedule/session_form.html", context)
+
+
+def session_page_context(request: AuthedRequest, session: Session) -> dict[str, Any]:
+    """What the session page shows; also used for a series occurrence not yet saved."""
+    saved = session.pk is not None
+    roles = list(session.roles.select_related("person")) if saved else []
+    agenda = agenda_of(session)
+    people_by_role: dict[str, list[User]] = {}
+    for role in roles:
+        people_by_role.setdefault(role.role, []).append(role.person)
+    format_roles = [(r, people_by_role.get(r.key, [])) for r in agenda.format.roles]
+    missing = [
+        f"Needs {'a' if r.min_people == 1 else r.min_people} {r.label.lower()}"
+        for r, people in format_roles
+        if len(people) < r.min_people and r.max_people is not None
+    ]
+    rsvps = list(session.rsvps.select_related("person").order_by("answer")) if saved else []
+    mine = next((r.answer for r in rsvps if r.person_id == request.user.pk), None)
+    can_edit = can_session(request.user, session, SessionAction.EDIT)
+    can_attend = saved and can_session(request.user, session, SessionAction.ATTENDANCE)
+    started = session.starts_at <= timezone.now()
+    attendance_form = None
+    if can_attend and started and not session.is_cancelled:
+        attendance_form = _attendance_form(session, rsvps)
+    return {
+        "session": session,
+        "team": session.team,
+        "agenda": agenda,
+        "facilitator": people_by_role.get(SessionRole.FACILITATOR, []),
+        "co_facilitator": people_by_role.get(SessionRole.CO_FACILITATOR, []),
+        "format_roles": format_roles,
+        "missing_roles": missing,
+        "rsvps": rsvps,
+        "counts": {a: sum(1 for r in rsvps if r.answer == a) for a in RsvpAnswer.values},
+        "my_rsvp": mine,
+        "answers": RsvpAnswer.choices,
+        "can_edit": can_edit,
+        "can_rsvp": not session.is_cancelled and session.status != SessionStatus.DONE,
+        "roles_form": (
+            RolesForm(team=session.team, format_key=session.format, initial=dict(people_by_role))
+            if can_edit and saved
+            else None
+        ),
+        "attendance_form": attendance_form,
+        "attendees": list(session.attendance.select_related("person")) if saved else [],
+        "conflicts": session_conflicts(session) if saved else [],
+        "started": started,
+    }
+
+
+def _attendance_candidates(session: Session, rsvps: list[Rsvp]) -> list[User]:
+    members = [m.user for m in Membership.objects.filter(team=session.team).select_related("user")]
+    return list({p.pk: p for p in members + [r.person for r in rsvps]}.values())
+
+
+def _attendance_form(session: Session, rsvps: list[Rsvp]) -> AttendanceForm:
+    candidates = _attendance_candidates(session, rsvps)
+    recorded = list(session.attendance.values_list("person_id", flat=True))
+    going = [r.person_id for r in rsvps if r.answer == RsvpAnswer.GOING]
+    return AttendanceForm(candidates=candidates, initial={"attendees": recorded or going})
+
+
+@login_required
+def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id, SessionAction.VIEW)
+    context = session_page_context(request, session)
+    context["rsvp_url"] = None
+    return render(request, "schedule/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def session_status(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id, SessionAction.EDIT)
+    status = request.POST.get("status", "")
+    try:
+        services.session_set_status(session=session, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"“{session.title}” is now {SessionStatus(status).label.lower()}."
+        )
+    return redirect("schedule:session", session.pk)
+
+
+@login_required
+@require_POST
+def session_roles(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id, SessionAction.EDIT)
+    form = RolesForm(request.POST, team=session.team, format_key=session.format)
+    if form.is_valid():
+        try:
+            services.session_set_format_roles(
+                session=session,
+                people_by_role={key: list(people) for key, people in form.cleaned_data.items()},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Roles are saved.")
+    else:
+        messages.error(request, "Those roles could not be saved: " + form.errors.as_text())
+    return redirect("schedule:session", session.pk)
+
+
+def rsvp_response(request: AuthedRequest, session: Session, answer: str) -> HttpResponse:
+    try:
+        services.rsvp_set(session=session, person=request.user, answer=answer)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=422)
+        messages.error(request, " ".join(error.messages))
+        return redirect("schedule:session", session.pk)
+    if request.htmx:
+        context = session_page_context(request, session)
+        return render(request, "schedule/session_detail.html#rsvp", context)
+    messages.success(request, "Your answer is saved.")
+    return redirect("schedule:session", session.pk)
+
+
+@login_required
+@require_POST
+def session_rsvp(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id, SessionAction.RSVP)
+    return rsvp_response(request, session, request.POST.get("answer", ""))
+
+
+@login_required
+@require_POST
+def session_attendance(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id, SessionAction.ATTENDANCE)
+    rsvps = list(session.rsvps.select_related("person"))
+    form = AttendanceForm(request.POST, candidates=_attendance_candidates(session, rsvps))
+    if form.is_valid():
+        try:
+            services.attendance_record(
+                session=session, attendees=form.cleaned_data["attendees"], recorded_by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Attendance is saved.")
+    else:
+        messages.error(request, "Attendance could not be saved: " + form.errors.as_text())
+    return redirect("schedule:session", session.pk)
+
+
+@login_required
+def session_ics(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id, SessionAction.VIEW)
+    if session.series_id is not None:
+        from peerlearn.schedule.series_views import series_ics
+
+        return series_ics(request, session.series_id)
+    session = Session.objects.prefetch_related("roles__person").get(pk=session.pk)
+    body = ical.to_bytes(ical.calendar([single_event(session)], method=ical.Method.PUBLISH))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
