@@ -1,0 +1,152 @@
+"""Small, checked wrappers around the `git` command.
+
+Everything here runs git with a fixed environment so that the user's configuration
+(pager, colour, quoting, locale) cannot change the bytes we parse.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import EmptyHistory, GitFailed, NotAGitRepository, ShallowRepository
+
+# -c options that make output stable whatever the user's ~/.gitconfig says.
+_STABLE_CONFIG = (
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "diff.noprefix=false",
+    "-c",
+    "log.showRoot=true",
+    "-c",
+    "diff.renameLimit=5000",
+)
+
+
+def git_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "GIT_PAGER": "cat",
+            "LC_ALL": "C",
+            "GIT_TERMINAL_PROMPT": "0",
+            # Never let a repository's hooks or an external diff run while we read it.
+            "GIT_EXTERNAL_DIFF": "",
+        }
+    )
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    return env
+
+
+def git_command(repo: Path, *args: str) -> list[str]:
+    return ["git", "-C", str(repo), *_STABLE_CONFIG, *args]
+
+
+def run_git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
+    """Run git and return stdout; raise GitFailed with git's own message on failure."""
+    completed = subprocess.run(
+        git_command(repo, *args),
+        input=stdin,
+        capture_output=True,
+        env=git_environment(),
+        check=False,
+    )
+    if check and completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {completed.returncode}"
+        raise GitFailed(f"git {args[0]} failed in {repo}: {detail}")
+    return completed.stdout
+
+
+def popen_git(repo: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        git_command(repo, *args),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=git_environment(),
+    )
+
+
+def check_repository(repo: Path) -> None:
+    """Refuse paths that are not usable git histories, with a message saying why."""
+    if not repo.exists():
+        raise NotAGitRepository(f"{repo}: no such directory")
+    completed = subprocess.run(
+        git_command(repo, "rev-parse", "--git-dir"),
+        capture_output=True,
+        env=git_environment(),
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise NotAGitRepository(f"{repo}: not a git repository")
+    shallow = run_git(repo, "rev-parse", "--is-shallow-repository").strip()
+    if shallow == b"true":
+        raise ShallowRepository(
+            f"{repo}: is a shallow clone; its history is incomplete "
+            "(run `git fetch --unshallow` first)"
+        )
+    head = subprocess.run(
+        git_command(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"),
+        capture_output=True,
+        env=git_environment(),
+        check=False,
+    )
+    if head.returncode != 0:
+        raise EmptyHistory(f"{repo}: has no commits")
+
+
+def resolve_tip(repo: Path, as_of_timestamp: int | None) -> str:
+    """HEAD, or the newest commit on HEAD's first-parent line committed at or before as-of."""
+    if as_of_timestamp is None:
+        return run_git(repo, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
+    out = run_git(
+        repo, "rev-list", "-1", "--first-parent", f"--before={as_of_timestamp}", "HEAD"
+    ).strip()
+    if not out:
+        raise EmptyHistory(f"{repo}: has no commits at or before the as-of date")
+    return out.decode()
+
+
+def blob_id(repo: Path, tip: str, path: str) -> str:
+    """Object id of `path` at `tip`, or "" when absent (used to notice .mailmap changes)."""
+    out = run_git(repo, "rev-parse", "--verify", "--quiet", f"{tip}:{path}", check=False)
+    return out.decode().strip()
+
+
+def is_first_parent_descendant(repo: Path, old: str, tip: str) -> bool:
+    """True when `old` lies on `tip`'s first-parent line (so old..tip extends the order)."""
+    if old == tip:
+        return True
+    exists = run_git(repo, "cat-file", "-t", old, check=False).strip()
+    if exists != b"commit":
+        return False
+    out = run_git(repo, "rev-list", "--first-parent", "--parents", f"{old}..{tip}").strip()
+    if not out:
+        return False
+    # If old is on the line, the oldest listed commit has old as its first parent; after
+    # a force-push or a fast-forward onto a merge that took old as a second parent, not.
+    oldest = out.splitlines()[-1].split()
+    return len(oldest) >= 2 and oldest[1].decode() == old
+
+
+def tree_sizes(repo: Path, tip: str) -> dict[str, int]:
+    """Regular files and symlinks at `tip` with their sizes in bytes (submodules left out)."""
+    out = run_git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", tip)
+    sizes: dict[str, int] = {}
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) < 4 or fields[1] != b"blob":
+            continue
+        size = int(fields[3]) if fields[3].isdigit() else 0
+        sizes[path.decode("utf-8", "surrogateescape")] = size
+    return sizes

@@ -1,0 +1,151 @@
+"""The serialisable counters an analysis accumulates, and how one change updates them.
+
+The state keeps raw identities (as git printed them, after .mailmap) and every live file
+with, per identity, the sequence number of its first event on that file and its number
+of deliveries. Merging aliases, dropping bots and excluding files all happen later, when
+the map is built, so changing those settings never requires reading history again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+STATE_VERSION = 1
+
+
+@dataclass(slots=True)
+class FileRecord:
+    """One file's history since it was created (renames keep the record, deletes end it)."""
+
+    # identity index -> [sequence number of its first event here, deliveries]
+    contributors: dict[int, list[int]] = field(default_factory=dict)
+    last_change_at: int = 0
+
+
+@dataclass(slots=True)
+class HistoryState:
+    tip: str | None = None
+    since: int | None = None
+    mailmap_id: str = ""
+    commits_read: int = 0
+    sequence: int = 0
+    identities: list[tuple[str, str]] = field(default_factory=list)
+    commits_by_identity: list[int] = field(default_factory=list)
+    first_commit_at: list[int] = field(default_factory=list)
+    last_commit_at: list[int] = field(default_factory=list)
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    _index: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+
+    # -- replaying history -------------------------------------------------------------
+
+    def begin_commit(self, name: str, email: str, authored_at: int) -> int:
+        """Register one non-merge commit by (name, email); return the identity index."""
+        key = (name, email)
+        ident = self._index.get(key)
+        if ident is None:
+            ident = len(self.identities)
+            self._index[key] = ident
+            self.identities.append(key)
+            self.commits_by_identity.append(0)
+            self.first_commit_at.append(authored_at)
+            self.last_commit_at.append(authored_at)
+        self.commits_by_identity[ident] += 1
+        if authored_at < self.first_commit_at[ident]:
+            self.first_commit_at[ident] = authored_at
+        if authored_at > self.last_commit_at[ident]:
+            self.last_commit_at[ident] = authored_at
+        self.commits_read += 1
+        return ident
+
+    def add(self, ident: int, path: str, at: int) -> None:
+        record = self.files.get(path)
+        if record is None:
+            # A creation: first authorship, and (as in the reference tool) not a delivery.
+            self.sequence += 1
+            self.files[path] = FileRecord({ident: [self.sequence, 0]}, at)
+            return
+        # An add over a live path (parallel branches both adding it) counts as a change.
+        self.modify(ident, path, at)
+
+    def modify(self, ident: int, path: str, at: int) -> None:
+        record = self.files.get(path)
+        if record is None:
+            # History we did not see (before --since, or deleted on another branch):
+            # the first change seen plays the creator and is also a delivery.
+            record = FileRecord({}, at)
+            self.files[path] = record
+        entry = record.contributors.get(ident)
+        if entry is None:
+            self.sequence += 1
+            record.contributors[ident] = [self.sequence, 1]
+        else:
+            entry[1] += 1
+        if at > record.last_change_at:
+            record.last_change_at = at
+
+    def delete(self, path: str) -> None:
+        self.files.pop(path, None)
+
+    def rename(self, ident: int, old: str, new: str, at: int) -> None:
+        record = self.files.pop(old, None)
+        if record is not None:
+            self.files[new] = record
+        # The reference tool counts a rename as a delivery by whoever renamed the file.
+        self.modify(ident, new, at)
+
+    # -- serialisation ------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "tip": self.tip,
+            "since": self.since,
+            "mailmap_id": self.mailmap_id,
+            "commits_read": self.commits_read,
+            "sequence": self.sequence,
+            "identities": [list(pair) for pair in self.identities],
+            "commits_by_identity": self.commits_by_identity,
+            "first_commit_at": self.first_commit_at,
+            "last_commit_at": self.last_commit_at,
+            "files": {
+                path: [
+                    record.last_change_at,
+                    [[ident, first, dl] for ident, (first, dl) in record.contributors.items()],
+                ]
+                for path, record in self.files.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HistoryState:
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported knowledge state version {data.get('version')!r}")
+        identities = [(str(name), str(email)) for name, email in data["identities"]]
+        state = cls(
+            tip=data["tip"],
+            since=data["since"],
+            mailmap_id=data["mailmap_id"],
+            commits_read=int(data["commits_read"]),
+            sequence=int(data["sequence"]),
+            identities=identities,
+            commits_by_identity=[int(n) for n in data["commits_by_identity"]],
+            first_commit_at=[int(n) for n in data["first_commit_at"]],
+            last_commit_at=[int(n) for n in data["last_commit_at"]],
+        )
+        state._index = {pair: index for index, pair in enumerate(identities)}
+        for path, (last_change_at, contributors) in data["files"].items():
+            state.files[path] = FileRecord(
+                {int(ident): [int(first), int(dl)] for ident, first, dl in contributors},
+                int(last_change_at),
+            )
+        return state
+
+    def dumps(self) -> str:
+        # surrogateescape'd bytes in odd paths survive because json escapes lone surrogates.
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str) -> HistoryState:
+        return cls.from_dict(json.loads(text))
