@@ -1,0 +1,47 @@
+"""Knowledge map engine: git history -> authorship, islands, truck factor, what-if.
+
+Pure Python (no Django). The web app and the CLI call:
+
+    run = analyze_repository(path, AnalysisOptions(...), previous=saved_state)
+    run.map            # KnowledgeMap: people, files, directories, islands, truck factor
+    run.state.dumps()  # store it; pass HistoryState.loads(text) next time (incremental)
+    run.map.what_if(["alice@example.com"])  # files and directories orphaned
+"""
+
+from .analysis import AnalysisOptions, AnalysisRun, KnowledgeMap, analyze_repository, build_map
+from .errors import EmptyHistory, GitFailed, KnowledgeError, NotAGitRepository, ShallowRepository
+from .exclusions import ExclusionRules
+from .identity import IdentityOptions, Person, parse_alias_file
+from .islands import DirectorySummary, Island
+from .model import Authorship, FileAuthorship, degree_of_authorship
+from .serialise import map_to_dict
+from .state import HistoryState
+from .truck_factor import TruckFactor, WhatIf, truck_factor, what_if
+
+__all__ = [
+    "AnalysisOptions",
+    "AnalysisRun",
+    "Authorship",
+    "DirectorySummary",
+    "EmptyHistory",
+    "ExclusionRules",
+    "FileAuthorship",
+    "GitFailed",
+    "HistoryState",
+    "IdentityOptions",
+    "Island",
+    "KnowledgeError",
+    "KnowledgeMap",
+    "NotAGitRepository",
+    "Person",
+    "ShallowRepository",
+    "TruckFactor",
+    "WhatIf",
+    "analyze_repository",
+    "build_map",
+    "degree_of_authorship",
+    "map_to_dict",
+    "parse_alias_file",
+    "truck_factor",
+    "what_if",
+]

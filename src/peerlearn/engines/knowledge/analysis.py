@@ -1,0 +1,160 @@
+"""Putting it together: options in, a KnowledgeMap (plain frozen dataclasses) out.
+
+`build_map` is pure (no git, no clock): the same HistoryState, tree and options always
+give the same map. `analyze_repository` reads git and then calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from .exclusions import ExclusionRules
+from .history import ProgressCallback, read_history
+from .identity import IdentityOptions, Person, resolve_people
+from .islands import DirectorySummary, Island, knowledge_islands, summarise_directories
+from .model import FileAuthorship, authorship_from_counts, merge_counts
+from .state import HistoryState
+from .truck_factor import REFERENCE_PRUNING, TruckFactor, WhatIf, truck_factor, what_if
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisOptions:
+    since: datetime | None = None  # only commits from then on count
+    as_of: datetime | None = None  # the map as it was then (commits up to it)
+    active_months: int = 6
+    identity: IdentityOptions = field(default_factory=IdentityOptions)
+    exclusions: ExclusionRules = field(default_factory=ExclusionRules)
+    prune_truck_factor: bool = False  # the reference tool's 10 % pruning
+    jobs: int = 2  # git processes reading history in parallel
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeMap:
+    tip: str | None
+    reference_time: datetime  # "now" for activity: as_of, or the time of analysis
+    active_since: datetime
+    people: tuple[Person, ...]  # humans with at least one counted commit
+    active_people: tuple[str, ...]
+    files: tuple[FileAuthorship, ...]  # analysed files at the tip, by path
+    directories: tuple[DirectorySummary, ...]
+    islands: tuple[Island, ...]
+    truck_factor: TruckFactor
+    excluded_files: dict[str, int]  # reason -> count of files left out at the tip
+    exclusion_rules: dict[str, list[str]]
+    bots: tuple[str, ...]
+    commits_analysed: int
+
+    def person(self, key: str) -> Person | None:
+        return next((p for p in self.people if p.key == key), None)
+
+    def authors_by_file(self) -> dict[str, tuple[str, ...]]:
+        return {entry.path: entry.authors for entry in self.files}
+
+    def files_of(self, key: str) -> tuple[str, ...]:
+        """The files a person authors (their "areas")."""
+        return tuple(entry.path for entry in self.files if key in entry.authors)
+
+    def what_if(self, removed: Iterable[str]) -> WhatIf:
+        return what_if(self.authors_by_file(), removed)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRun:
+    map: KnowledgeMap
+    state: HistoryState  # keep it (HistoryState.dumps) to make the next run incremental
+    incremental: bool
+    commits_read: int
+
+
+def analyze_repository(
+    repo: Path,
+    options: AnalysisOptions | None = None,
+    *,
+    previous: HistoryState | None = None,
+    progress: ProgressCallback | None = None,
+    now: datetime | None = None,
+) -> AnalysisRun:
+    options = options or AnalysisOptions()
+    snapshot = read_history(
+        repo,
+        previous=None if options.as_of is not None else previous,
+        since=options.since,
+        as_of=options.as_of,
+        jobs=options.jobs,
+        progress=progress,
+    )
+    reference = options.as_of or now or datetime.now(UTC)
+    knowledge = build_map(snapshot.state, snapshot.tree, options, reference)
+    return AnalysisRun(knowledge, snapshot.state, snapshot.incremental, snapshot.commits_read)
+
+
+def build_map(
+    state: HistoryState,
+    tree: dict[str, int],
+    options: AnalysisOptions,
+    reference_time: datetime,
+) -> KnowledgeMap:
+    if reference_time.tzinfo is None:
+        raise ValueError("reference_time must be timezone-aware")
+    resolved = resolve_people(
+        state.identities,
+        state.commits_by_identity,
+        state.first_commit_at,
+        state.last_commit_at,
+        options.identity,
+    )
+    keys = [person.key for person in resolved.people]
+    active_since = reference_time - relativedelta(months=options.active_months)
+    active = {
+        p.key
+        for p in resolved.people
+        if active_since.timestamp() <= p.last_commit_at <= reference_time.timestamp()
+    }
+
+    excluded: dict[str, int] = {}
+    files: list[FileAuthorship] = []
+    for path in sorted(tree):
+        record = state.files.get(path)
+        if record is None:
+            continue  # no counted history (e.g. older than --since, or a bot's only)
+        reason = options.exclusions.reason(path)
+        if reason is not None:
+            excluded[reason] = excluded.get(reason, 0) + 1
+            continue
+        counts = merge_counts(record.contributors, resolved.by_identity, keys)
+        if counts:
+            files.append(authorship_from_counts(path, counts, tree[path], record.last_change_at))
+
+    changes_by_person: dict[str, int] = {}
+    for entry in files:
+        for authorship in entry.authorships:
+            changes_by_person[authorship.person] = (
+                changes_by_person.get(authorship.person, 0) + authorship.deliveries
+            )
+    factor = truck_factor(
+        {entry.path: entry.authors for entry in files},
+        changes_by_person,
+        prune_below=REFERENCE_PRUNING if options.prune_truck_factor else None,
+    )
+    directories = summarise_directories(files, active)
+    islands = knowledge_islands(files, directories, active)
+    return KnowledgeMap(
+        tip=state.tip,
+        reference_time=reference_time,
+        active_since=active_since,
+        people=tuple(resolved.people),
+        active_people=tuple(sorted(active)),
+        files=tuple(files),
+        directories=tuple(directories),
+        islands=tuple(islands),
+        truck_factor=factor,
+        excluded_files=dict(sorted(excluded.items())),
+        exclusion_rules=options.exclusions.describe(),
+        bots=tuple(resolved.bots),
+        commits_analysed=state.commits_read,
+    )

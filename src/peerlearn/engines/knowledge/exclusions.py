@@ -1,0 +1,145 @@
+"""Files that carry no knowledge: vendored trees, generated and lock files, binaries.
+
+Each rule has a reason, so a report can say what was left out and why. Matching is done
+on the path at the analysed tip; a file moved out of vendor/ into src/ counts from then.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+
+DEFAULT_VENDORED_DIRS: tuple[str, ...] = (
+    "vendor",
+    "vendors",
+    "third_party",
+    "third-party",
+    "thirdparty",
+    "3rdparty",
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "Pods",
+    "Carthage",
+    ".yarn",
+    "site-packages",
+    ".venv",
+    "venv",
+    "__pycache__",
+)
+DEFAULT_GENERATED_PATTERNS: tuple[str, ...] = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "pdm.lock",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "go.sum",
+    "mix.lock",
+    "pubspec.lock",
+    "Podfile.lock",
+    "packages.lock.json",
+    "flake.lock",
+    "*.min.js",
+    "*.min.css",
+    "*.js.map",
+    "*.css.map",
+    "*.pb.go",
+    "*.pb.cc",
+    "*.pb.h",
+    "*_pb2.py",
+    "*_pb2_grpc.py",
+    "*.pb.swift",
+    "*.g.dart",
+    "*.freezed.dart",
+    "*.Designer.cs",
+    "*.generated.*",
+)
+# fmt: off
+DEFAULT_BINARY_EXTENSIONS: tuple[str, ...] = (
+    # images and design files
+    "png", "jpg", "jpeg", "gif", "bmp", "ico", "icns", "webp", "tif", "tiff", "psd", "xcf",
+    "svgz", "heic", "avif", "pdf", "eps", "ai",
+    # archives and packages
+    "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "tar", "jar", "war", "ear", "aar",
+    "apk", "ipa", "whl", "egg",
+    # compiled code
+    "so", "dll", "dylib", "exe", "bin", "o", "a", "lib", "obj", "class", "pyc", "pyo", "wasm",
+    "node",
+    # fonts and media
+    "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a", "wav", "ogg", "flac", "avi",
+    "mov", "mkv", "webm",
+    # databases, office documents, data and model weights
+    "db", "sqlite", "sqlite3", "mdb", "xls", "xlsx", "doc", "docx", "ppt", "pptx", "odt", "ods",
+    "odp", "npy", "npz", "pkl", "pickle", "h5", "onnx", "pt", "pth", "ckpt", "parquet",
+)
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class ExclusionRules:
+    vendored_dirs: tuple[str, ...] = DEFAULT_VENDORED_DIRS
+    generated_patterns: tuple[str, ...] = DEFAULT_GENERATED_PATTERNS
+    binary_extensions: tuple[str, ...] = DEFAULT_BINARY_EXTENSIONS
+    # Extra glob patterns on the whole path (e.g. "docs/*", "*.snap").
+    extra_patterns: tuple[str, ...] = ()
+    _compiled: tuple[frozenset[str], re.Pattern[str], frozenset[str], re.Pattern[str]] | None = (
+        field(default=None, compare=False, repr=False)
+    )
+
+    @classmethod
+    def none(cls) -> ExclusionRules:
+        return cls(vendored_dirs=(), generated_patterns=(), binary_extensions=())
+
+    def describe(self) -> dict[str, list[str]]:
+        """The effective list, for reports."""
+        return {
+            "vendored_dirs": list(self.vendored_dirs),
+            "generated_patterns": list(self.generated_patterns),
+            "binary_extensions": list(self.binary_extensions),
+            "extra_patterns": list(self.extra_patterns),
+        }
+
+    def _matchers(
+        self,
+    ) -> tuple[frozenset[str], re.Pattern[str], frozenset[str], re.Pattern[str]]:
+        if self._compiled is None:
+            generated = _any_glob(self.generated_patterns)
+            extra = _any_glob(self.extra_patterns)
+            compiled = (
+                frozenset(self.vendored_dirs),
+                generated,
+                frozenset(ext.lower().lstrip(".") for ext in self.binary_extensions),
+                extra,
+            )
+            object.__setattr__(self, "_compiled", compiled)
+            return compiled
+        return self._compiled
+
+    def reason(self, path: str) -> str | None:
+        """Why `path` is excluded ("vendored", "generated", "binary", "configured"), or None."""
+        vendored, generated, binary, extra = self._matchers()
+        parts = path.split("/")
+        if vendored and any(part in vendored for part in parts[:-1]):
+            return "vendored"
+        name = parts[-1]
+        if generated.match(name):
+            return "generated"
+        _, dot, extension = name.rpartition(".")
+        if dot and extension.lower() in binary:
+            return "binary"
+        if extra.match(path):
+            return "configured"
+        return None
+
+
+def _any_glob(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))

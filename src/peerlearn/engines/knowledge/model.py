@@ -1,0 +1,148 @@
+"""The degree-of-authorship model of Avelino et al. (ICPC 2016), per file.
+
+For a file and a developer:
+    FA = 1 if the developer created the file (first event of its history), else 0
+    DL = the developer's changes to the file (modifications and renames; the creating
+         add is not a delivery, as in the reference tool aserg-ufmg/Truck-Factor)
+    AC = changes to the file by everyone else over the file's whole history, before or
+         after the developer's own first change (the reference tool computes
+         file changes - own deliveries; we do the same)
+    DOA = 3.293 + 1.098*FA + 0.164*DL - 0.321*ln(1 + AC)
+A developer authors the file when DOA / max DOA on the file > 0.75 and either
+DOA >= 3.293 or they are its first author (the reference tool's reading).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+DOA_INTERCEPT = 3.293
+DOA_FIRST_AUTHOR = 1.098
+DOA_DELIVERY = 0.164
+DOA_ACCEPTANCE = 0.321
+NORMALISED_THRESHOLD = 0.75
+ABSOLUTE_THRESHOLD = DOA_INTERCEPT
+
+
+def degree_of_authorship(first_author: bool, deliveries: int, acceptances: int) -> float:
+    return (
+        DOA_INTERCEPT
+        + DOA_FIRST_AUTHOR * (1 if first_author else 0)
+        + DOA_DELIVERY * deliveries
+        - DOA_ACCEPTANCE * math.log1p(acceptances)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A person's raw counters on one file (after merging their aliases)."""
+
+    person: str
+    first_event: int  # order of the person's first event on the file; lowest = creator
+    deliveries: int
+
+
+@dataclass(frozen=True, slots=True)
+class Authorship:
+    person: str
+    first_author: bool
+    deliveries: int
+    acceptances: int
+    doa: float
+    normalised: float
+    is_author: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FileAuthorship:
+    path: str
+    size: int
+    changes: int
+    last_change_at: int
+    # Highest DOA first; ties broken by person key so output is stable.
+    authorships: tuple[Authorship, ...]
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(a.person for a in self.authorships if a.is_author)
+
+    @property
+    def main_author(self) -> str | None:
+        """The person with the highest DOA, if they are an author."""
+        top = self.authorships[0] if self.authorships else None
+        return top.person if top is not None and top.is_author else None
+
+
+def file_authorship(
+    path: str,
+    contributions: Iterable[Contribution],
+    *,
+    size: int = 0,
+    last_change_at: int = 0,
+) -> FileAuthorship:
+    counts = [(c.person, c.first_event, c.deliveries) for c in contributions]
+    return authorship_from_counts(path, counts, size, last_change_at)
+
+
+def authorship_from_counts(
+    path: str, counts: list[tuple[str, int, int]], size: int, last_change_at: int
+) -> FileAuthorship:
+    """`counts` holds (person, first event, deliveries); the lowest first event created it."""
+    if not counts:
+        return FileAuthorship(path, size, 0, last_change_at, ())
+    creator = min(counts, key=lambda c: c[1])[0]
+    changes = sum(c[2] for c in counts)
+    log1p = math.log1p
+    scored = [
+        (
+            person,
+            deliveries,
+            DOA_INTERCEPT
+            + (DOA_FIRST_AUTHOR if person == creator else 0.0)
+            + DOA_DELIVERY * deliveries
+            - DOA_ACCEPTANCE * log1p(changes - deliveries),
+        )
+        for person, _, deliveries in counts
+    ]
+    scored.sort(key=lambda s: (-s[2], s[0]))
+    best = scored[0][2]
+    authorships = []
+    for person, deliveries, doa in scored:
+        # DOA can only fall to zero or below for files with ~47k+ changes; then the
+        # normalisation is meaningless and only the top scorer keeps a share of 1.
+        normalised = doa / best if best > 0 else (1.0 if doa == best else 0.0)
+        first = person == creator
+        authorships.append(
+            Authorship(
+                person,
+                first,
+                deliveries,
+                changes - deliveries,
+                doa,
+                normalised,
+                normalised > NORMALISED_THRESHOLD and (doa >= ABSOLUTE_THRESHOLD or first),
+            )
+        )
+    return FileAuthorship(path, size, changes, last_change_at, tuple(authorships))
+
+
+def merge_counts(
+    raw: Mapping[int, list[int]], person_of: list[int | None], keys: list[str]
+) -> list[tuple[str, int, int]]:
+    """Fold per-identity counters into per-person (key, first event, deliveries); bots
+    (None) are dropped, so a bot-created file's first human contributor creates it."""
+    merged: dict[int, list[int]] = {}
+    for ident, (first, deliveries) in raw.items():
+        person = person_of[ident]
+        if person is None:
+            continue
+        entry = merged.get(person)
+        if entry is None:
+            merged[person] = [first, deliveries]
+        else:
+            if first < entry[0]:
+                entry[0] = first
+            entry[1] += deliveries
+    return [(keys[p], first, dl) for p, (first, dl) in merged.items()]

@@ -1,0 +1,57 @@
+"""A KnowledgeMap as JSON-ready data (for `peerlearn analyze --format json` and APIs)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from .analysis import KnowledgeMap
+
+
+def _iso(timestamp: int) -> str | None:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat() if timestamp else None
+
+
+def map_to_dict(knowledge: KnowledgeMap, *, files: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "tip": knowledge.tip,
+        "reference_time": knowledge.reference_time.isoformat(),
+        "active_since": knowledge.active_since.isoformat(),
+        "commits_analysed": knowledge.commits_analysed,
+        "truck_factor": asdict(knowledge.truck_factor),
+        "people": [
+            {
+                **asdict(person),
+                "first_commit_at": _iso(person.first_commit_at),
+                "last_commit_at": _iso(person.last_commit_at),
+                "active": person.key in knowledge.active_people,
+                "files_authored": len(knowledge.files_of(person.key)),
+            }
+            for person in knowledge.people
+        ],
+        "islands": [
+            {**asdict(island), "last_change_at": _iso(island.last_change_at)}
+            for island in knowledge.islands
+        ],
+        "directories": [
+            {**asdict(d), "last_change_at": _iso(d.last_change_at)} for d in knowledge.directories
+        ],
+        "excluded_files": knowledge.excluded_files,
+        "exclusion_rules": knowledge.exclusion_rules,
+        "bots": list(knowledge.bots),
+    }
+    if files:
+        data["files"] = [
+            {
+                "path": entry.path,
+                "size": entry.size,
+                "changes": entry.changes,
+                "last_change_at": _iso(entry.last_change_at),
+                "authors": list(entry.authors),
+                "main_author": entry.main_author,
+                "authorships": [asdict(a) for a in entry.authorships],
+            }
+            for entry in knowledge.files
+        ]
+    return data
