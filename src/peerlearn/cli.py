@@ -175,6 +175,13 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
     return 0 if stopping else 1
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Knowledge map of a repository; pure engine code, no Django needed."""
+    from peerlearn.engines.knowledge.cli_analyze import run_analyze
+
+    return run_analyze(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="peerlearn",
@@ -234,6 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     createadmin.add_argument("--email", required=True)
     createadmin.add_argument("--organisation", required=True, help="organisation name")
     createadmin.add_argument("--password", help="prompted for when omitted")
+
+    analyze = add(
+        "analyze",
+        cmd_analyze,
+        "Knowledge map of a git repository: truck factor, its people and knowledge islands.",
+    )
+    from peerlearn.engines.knowledge.cli_analyze import add_arguments
+
+    add_arguments(analyze)
 
     manage = add("manage", cmd_manage, "Run a Django management command (peerlearn manage help).")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its arguments")
