@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from tests.conftest import PASSWORD, Cast, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_account_page_shows_profile_and_password_forms(cast: Cast) -> None:
+    body = client_for(cast.bob).get(reverse("people:account")).content.decode()
+    assert 'value="bob@example.com"' in body
+    assert '<option value="UTC" selected>UTC</option>' in body
+    assert 'name="old_password"' in body
+    assert 'for="id_display_name"' in body
+
+
+def test_profile_edit_saves(cast: Cast) -> None:
+    response = client_for(cast.bob).post(
+        reverse("people:account"),
+        {"display_name": "Robert", "email": "Robert@Example.com", "time_zone": "Asia/Tokyo"},
+        follow=True,
+    )
+    assert "Your profile is saved." in response.content.decode()
+    cast.bob.refresh_from_db()
+    assert (cast.bob.display_name, cast.bob.email, cast.bob.time_zone) == (
+        "Robert",
+        "robert@example.com",
+        "Asia/Tokyo",
+    )
+
+
+def test_profile_edit_refuses_an_address_in_use(cast: Cast) -> None:
+    response = client_for(cast.bob).post(
+        reverse("people:account"),
+        {"display_name": "Bob", "email": "ZED@example.com", "time_zone": "UTC"},
+    )
+    body = response.content.decode()
+    assert "This e-mail address is used by another account." in body
+    assert 'aria-describedby="id_email_error"' in body
+    cast.bob.refresh_from_db()
+    assert cast.bob.email == "bob@example.com"
+
+
+def test_profile_edit_refuses_an_unknown_time_zone(cast: Cast) -> None:
+    response = client_for(cast.bob).post(
+        reverse("people:account"),
+        {"display_name": "Bob", "email": "bob@example.com", "time_zone": "Mars/Olympus"},
+    )
+    assert "Select a valid choice." in response.content.decode()
+    cast.bob.refresh_from_db()
+    assert cast.bob.time_zone == "UTC"
+
+
+def test_password_change_keeps_this_session_and_ends_others(cast: Cast) -> None:
+    here, elsewhere = Client(), Client()
+    assert here.login(username="bob", password=PASSWORD)
+    assert elsewhere.login(username="bob", password=PASSWORD)
+    new = "a different long passphrase 7"
+    response = here.post(
+        reverse("people:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+    assert "Your password is changed." in response.content.decode()
+    assert here.get(reverse("people:account")).status_code == 200
+    assert elsewhere.get(reverse("people:account")).status_code == 302
+    assert Client().login(username="bob", password=new)
+    assert not Client().login(username="bob", password=PASSWORD)
+
+
+def test_password_change_with_a_wrong_old_password_changes_nothing(cast: Cast) -> None:
+    new = "a different long passphrase 7"
+    response = client_for(cast.bob).post(
+        reverse("people:password_change"),
+        {"old_password": "wrong", "new_password1": new, "new_password2": new},
+    )
+    assert "Your old password was entered incorrectly." in response.content.decode()
+    assert Client().login(username="bob", password=PASSWORD)
+
+
+def test_password_change_applies_the_password_rules(cast: Cast) -> None:
+    response = client_for(cast.bob).post(
+        reverse("people:password_change"),
+        {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"},
+    )
+    assert "This password is too short." in response.content.decode()
+    assert Client().login(username="bob", password=PASSWORD)
+
+
+def test_password_change_is_post_only(cast: Cast) -> None:
+    assert client_for(cast.bob).get(reverse("people:password_change")).status_code == 405
+
+
+def test_account_links_to_api_tokens_when_that_page_exists(cast: Cast) -> None:
+    body = client_for(cast.bob).get(reverse("people:account")).content.decode()
+    try:
+        url = reverse("tokens:list")
+    except NoReverseMatch:
+        assert "API tokens" not in body
+    else:
+        assert f'href="{url}"' in body
