@@ -42,6 +42,14 @@ def test_dashboard_shows_only_own_teams(cast: Cast) -> None:
     assert "Platform" not in body
 
 
+def test_dashboard_counts_all_members_of_a_team_for_a_member(cast: Cast) -> None:
+    from peerlearn.people.selectors import dashboard_teams
+
+    cards = {card.team.name: card for card in dashboard_teams(cast.bob)}
+    assert cards["Platform"].member_count == 3
+    assert cards["Platform"].my_role == "member"
+
+
 def test_dashboard_queries_are_constant_in_team_count(
     cast: Cast, django_assert_num_queries: pytest.FixtureRequest
 ) -> None:

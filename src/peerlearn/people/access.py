@@ -78,7 +78,8 @@ def teams_visible_to(user: AnyUser) -> QuerySet[Team]:
         return Team.objects.none()
     if user.is_org_admin and user.organisation_id is not None:
         return Team.objects.filter(organisation_id=user.organisation_id)
-    return Team.objects.filter(memberships__user=user)
+    # A subquery rather than a join, so that callers may annotate counts over memberships.
+    return Team.objects.filter(pk__in=Membership.objects.filter(user=user).values("team_id"))
 
 
 def require_org_admin(user: AnyUser) -> None:
