@@ -61,9 +61,20 @@ def get_session_for_user(user: AnyUser, session_id: object, action: SessionActio
     )
     if session is None:
         raise Http404("No such session.")
-    if not _open_to(user, session, action):
-        require_team_action(user, session.team, _TEAM_ACTION[action])
+    _require(user, session, action)
     return session
+
+
+def _require(user: AnyUser, item: Session | Series, action: SessionAction) -> None:
+    if _open_to(user, item, action):
+        return
+    try:
+        require_team_action(user, item.team, _TEAM_ACTION[action])
+    except Http404:
+        # Someone who may see an open session is told "not allowed", not "not found".
+        if _open_to(user, item, SessionAction.VIEW):
+            raise PermissionDenied("Only the team's facilitators can change this.") from None
+        raise
 
 
 def get_series_for_user(user: AnyUser, series_id: object, action: SessionAction) -> Series:
@@ -78,8 +89,7 @@ def get_series_for_user(user: AnyUser, series_id: object, action: SessionAction)
     )
     if series is None:
         raise Http404("No such series.")
-    if not _open_to(user, series, action):
-        require_team_action(user, series.team, _TEAM_ACTION[action])
+    _require(user, series, action)
     return series
 
 

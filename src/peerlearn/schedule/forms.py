@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from peerlearn.engines.schedule import formats, timezones
-from peerlearn.people.forms import TIME_ZONE_CHOICES
+from peerlearn.people.forms import TIME_ZONE_CHOICES, PlainSelect
 from peerlearn.people.models import Team, User
 from peerlearn.schedule.models import (
     FORMAT_CHOICES,
@@ -67,7 +67,7 @@ class SessionForm(_FormatTimingMixin, forms.Form):
     )
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Starts at")
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, widget=PlainSelect)
     duration_minutes = forms.IntegerField(
         min_value=1, max_value=24 * 60, label="Duration (minutes)"
     )
@@ -152,7 +152,7 @@ class SeriesForm(_FormatTimingMixin, forms.ModelForm[Series]):
             "until": forms.DateInput(attrs={"type": "date"}),
             "sprint_start": forms.DateInput(attrs={"type": "date"}),
             "start_time": forms.TimeInput(attrs={"type": "time"}),
-            "time_zone": forms.Select(choices=TIME_ZONE_CHOICES),
+            "time_zone": PlainSelect(choices=TIME_ZONE_CHOICES),
         }
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:

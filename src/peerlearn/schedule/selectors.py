@@ -136,18 +136,27 @@ def series_with_rows(series: QuerySet[Series]) -> QuerySet[Series]:
     )
 
 
-def series_slots(series: Series, start: dt.datetime, end: dt.datetime) -> list[Slot]:
-    """Occurrences of one series in the window; needs `series_with_rows` prefetching."""
-    rows = {row.original_start: row for row in series.occurrences.all()}
+def series_slots(
+    series: Series,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    rows: Iterable[Session] | None = None,
+) -> list[Slot]:
+    """Occurrences of one series in the window. Needs `series_with_rows` prefetching, or
+    ``rows``: its materialised occurrences that start or were due in the window."""
+    by_start = {
+        row.original_start: row for row in (series.occurrences.all() if rows is None else rows)
+    }
     try:
         rule = engine_series(
-            series, skips=[s.on for s in series.skips.all()], occurrences=rows.values()
+            series, skips=[s.on for s in series.skips.all()], occurrences=by_start.values()
         )
     except ScheduleError:
-        return [_slot_of_session(row) for row in rows.values() if start <= row.starts_at < end]
+        return [_slot_of_session(row) for row in by_start.values() if start <= row.starts_at < end]
     slots = []
     for occurrence in recurrence.occurrences(rule, start, end):
-        row = rows.get(occurrence.original_start)
+        row = by_start.get(occurrence.original_start)
         slots.append(
             _slot_of_session(row) if row is not None else _slot_of_occurrence(series, occurrence)
         )

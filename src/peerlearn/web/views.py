@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from peerlearn.people.access import can, get_team_for_user
 from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import dashboard_teams, team_members
+from peerlearn.schedule.dashboard import team_schedules
 from peerlearn.web.http import AuthedRequest
 
 MEMBERS_PER_PAGE = 50
@@ -15,7 +17,10 @@ MEMBERS_PER_PAGE = 50
 
 @login_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", {"cards": dashboard_teams(request.user)})
+    cards = dashboard_teams(request.user)
+    schedules = team_schedules([card.team.pk for card in cards], now=timezone.now())
+    rows = [(card, schedules[card.team.pk]) for card in cards]
+    return render(request, "web/dashboard.html", {"cards": cards, "rows": rows})
 
 
 @login_required
