@@ -39,6 +39,7 @@ class WrkResult:
     requests: int
     errors: int
     bad_status: int
+    server_cpu_ms: float = 0.0  # gunicorn CPU time per request, filled in by the caller
 
 
 def _load_pgserver() -> Any:
@@ -95,9 +96,38 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    base_url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's master and workers (not the database's)."""
+        return process_tree_cpu_seconds(self.pid)
+
+
+def process_tree_cpu_seconds(root: int) -> float:
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # Fields after the ")" that ends the command name: state, ppid, ... utime, stime.
+            fields = stat_path.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat_path.parent.name)
+            parents[pid] = int(fields[1])
+            times[pid] = int(fields[11]) + int(fields[12])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
-    """`peerlearn serve`'s gunicorn command on loopback; yields the base URL."""
+def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[Server]:
+    """`peerlearn serve`'s gunicorn command on loopback."""
     sys.path.insert(0, str(ROOT / "src"))
     from peerlearn.cli import gunicorn_command
 
@@ -113,7 +143,7 @@ def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
         base_url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(base_url, server, log_path)
-            yield base_url
+            yield Server(base_url, server.pid)
         finally:
             server.terminate()
             try:

@@ -118,7 +118,12 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     made = generate()
     session_key = session_for(made["viewer"])
-    paths = {"dashboard": "/", "team": f"/teams/{made['team_id']}/", "bare": "/_benchmark/bare"}
+    paths = {
+        "dashboard": "/",
+        "team": f"/teams/{made['team_id']}/",
+        "bare": "/_benchmark/bare",
+        "layout": "/_benchmark/layout",
+    }
     result = {
         "session_key": session_key,
         "paths": paths,
