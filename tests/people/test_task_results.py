@@ -17,7 +17,9 @@ from peerlearn.people.services import person_create
 from peerlearn.people.tasks import send_invitation
 from tests.conftest import Cast, client_for
 
-pytestmark = pytest.mark.django_db
+# Transactional: the worker sees only committed rows, as in production, and it closes a
+# connection it finds inside a transaction (which would end a test's wrapping one).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
