@@ -10,7 +10,7 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from peerlearn.people.forms import ProfileForm, apply_validation_error
@@ -27,14 +27,6 @@ def _profile_initial(person: User) -> dict[str, str]:
     }
 
 
-def _tokens_url() -> str | None:
-    # The API tokens page belongs to the API app; link to it only once it exists.
-    try:
-        return reverse("tokens:list")
-    except NoReverseMatch:
-        return None
-
-
 def _render_account(
     request: AuthedRequest,
     *,
@@ -45,7 +37,6 @@ def _render_account(
     context = {
         "form": profile_form or ProfileForm(initial=_profile_initial(person)),
         "password_form": password_form or PasswordChangeForm(user=person),
-        "tokens_url": _tokens_url(),
     }
     return render(request, "people/account.html", context)
 
