@@ -1,4 +1,4 @@
-"""RFC 5545 calendars for feeds, invitations and cancellations, built with ``icalendar``.
+"""RFC 5545 calendars for feeds, invitations and cancellations.
 
 One recurring series becomes one master VEVENT (DTSTART;TZID, DURATION, RRULE, EXDATE)
 plus one VEVENT per override sharing its UID and naming the occurrence by
@@ -8,6 +8,10 @@ is how Google, Outlook and Apple show a struck-through single occurrence.
 Output is a pure function of the input: nothing reads the clock (DTSTAMP is given or
 taken from LAST-MODIFIED), events are ordered by UID and overrides by RECURRENCE-ID,
 so identical input gives identical bytes and the ETag only changes with the content.
+
+The bytes are written by ``ics_writer`` (``icalendar``'s serialiser was too slow for a
+five-year feed); ``icalendar`` still builds each VTIMEZONE, once per zone and range, and
+``calendar`` parses the written bytes for callers that want an ``icalendar.Calendar``.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from peerlearn.engines.schedule import timezones
+from peerlearn.engines.schedule import ics_writer, timezones
 from peerlearn.engines.schedule.errors import ScheduleError
+from peerlearn.engines.schedule.ics_writer import ContentWriter, date_time, duration, param, text
 from peerlearn.engines.schedule.recurrence import Override, Series
 from peerlearn.engines.schedule.timezones import UTC
 
@@ -105,16 +110,14 @@ def feed(
     prodid: str = DEFAULT_PRODID,
 ) -> bytes:
     """A subscribable METHOD:PUBLISH feed of ``events``."""
-    return to_bytes(
-        calendar(
-            events, method=Method.PUBLISH, name=name, refresh=refresh, stamp=stamp, prodid=prodid
-        )
+    return _write(
+        events, method=Method.PUBLISH, name=name, refresh=refresh, stamp=stamp, prodid=prodid
     )
 
 
 def invitation(event: CalendarEvent, *, stamp: dt.datetime | None = None) -> bytes:
     """A METHOD:REQUEST invitation (also used to send updates: bump ``sequence``)."""
-    return to_bytes(calendar([event], method=Method.REQUEST, stamp=stamp))
+    return _write([event], method=Method.REQUEST, stamp=stamp)
 
 
 def cancellation(
@@ -130,19 +133,22 @@ def cancellation(
     """
     if original_start is None:
         cancelled = dataclasses.replace(event, cancelled=True)
-        return to_bytes(calendar([cancelled], method=Method.CANCEL, stamp=stamp))
+        return _write([cancelled], method=Method.CANCEL, stamp=stamp)
     if not isinstance(event.schedule, Series):
         raise ScheduleError("Only a series has occurrences to cancel", field="original_start")
     timezones.require_aware(original_start, field="original_start")
+    if stamp is not None:
+        timezones.require_aware(stamp, field="stamp")
     instant = original_start.astimezone(UTC)
     for wall, override in event.schedule.overridden:
         if _resolved(wall) == instant:
             if not override.cancelled:
                 break
-            cal = _new_calendar(Method.CANCEL, None, None, DEFAULT_PRODID)
-            _add_timezones(cal, [event])
-            cal.add_component(_override_vevent(event, event.schedule, wall, override, stamp))
-            return to_bytes(cal)
+            out = _begin_calendar(Method.CANCEL, None, None, DEFAULT_PRODID)
+            _write_timezones(out, [event])
+            _write_override(out, event, event.schedule, wall, override, stamp)
+            out.end("VCALENDAR")
+            return out.to_bytes()
     raise ScheduleError(
         "Add a cancelling override for that occurrence before sending its cancellation",
         field="original_start",
@@ -158,16 +164,13 @@ def calendar(
     stamp: dt.datetime | None = None,
     prodid: str = DEFAULT_PRODID,
 ) -> icalendar.Calendar:
-    """The ``icalendar.Calendar`` behind ``feed``/``invitation``, for callers that add more."""
-    ordered = sorted(events, key=lambda event: event.uid)
-    if stamp is not None:
-        timezones.require_aware(stamp, field="stamp")
-    cal = _new_calendar(method, name, refresh, prodid)
-    _add_timezones(cal, ordered)
-    for event in ordered:
-        for component in _vevents(event, stamp):
-            cal.add_component(component)
-    return cal
+    """The calendar ``feed``/``invitation`` write, parsed, for callers that add more.
+
+    Parsing the written bytes (rather than building a second time) keeps one source of
+    truth; it costs a parse, so serve feeds with ``feed``, not ``to_bytes(calendar(…))``.
+    """
+    body = _write(events, method=method, name=name, refresh=refresh, stamp=stamp, prodid=prodid)
+    return icalendar.Calendar.from_ical(body)
 
 
 def to_bytes(cal: icalendar.Calendar) -> bytes:
@@ -180,105 +183,130 @@ def etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def _new_calendar(
+def _write(
+    events: Iterable[CalendarEvent],
+    *,
+    method: Method | None,
+    name: str | None = None,
+    refresh: dt.timedelta | None = None,
+    stamp: dt.datetime | None = None,
+    prodid: str = DEFAULT_PRODID,
+) -> bytes:
+    ordered = sorted(events, key=lambda event: event.uid)
+    if stamp is not None:
+        timezones.require_aware(stamp, field="stamp")
+    out = _begin_calendar(method, name, refresh, prodid)
+    _write_timezones(out, ordered)
+    for event in ordered:
+        _write_event(out, event, stamp)
+    out.end("VCALENDAR")
+    return out.to_bytes()
+
+
+def _begin_calendar(
     method: Method | None, name: str | None, refresh: dt.timedelta | None, prodid: str
-) -> icalendar.Calendar:
-    cal = icalendar.Calendar()
-    cal.add("prodid", prodid)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
+) -> ContentWriter:
+    out = ContentWriter()
+    out.begin("VCALENDAR")
+    out.line("VERSION:2.0")
+    out.line(f"PRODID:{text(prodid)}")
+    out.line("CALSCALE:GREGORIAN")
     if method is not None:
-        cal.add("method", method.value)
+        out.line(f"METHOD:{method.value}")
     if name:
-        cal.add("x-wr-calname", name)
+        out.line(f"X-WR-CALNAME:{text(name)}")
     if refresh is not None:
         # REFRESH-INTERVAL is RFC 7986; X-PUBLISHED-TTL is what Outlook and Apple read.
-        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", icalendar.vDuration(refresh))
-    return cal
+        out.line(f"REFRESH-INTERVAL;VALUE=DURATION:{duration(refresh)}")
+        out.line(f"X-PUBLISHED-TTL:{duration(refresh)}")
+    return out
 
 
-def _vevents(event: CalendarEvent, stamp: dt.datetime | None) -> list[icalendar.Event]:
+def _write_event(out: ContentWriter, event: CalendarEvent, stamp: dt.datetime | None) -> None:
     if isinstance(event.schedule, Single):
-        return [_single_vevent(event, event.schedule, stamp)]
+        _write_single(out, event, event.schedule, stamp)
+        return
     series = event.schedule
-    master = _base_vevent(event, stamp, series.facilitator, series.location, "")
-    master.add("dtstart", series.first_wall)
-    master.add("duration", series.duration)
-    master.add("rrule", series.rrule_parts)
+    _begin_vevent(out, event, stamp, series.facilitator, series.location, "", event.cancelled)
+    out.line(date_time("DTSTART", series.first_wall))
+    out.line(f"DURATION:{duration(series.duration)}")
+    out.line(f"RRULE:{ics_writer.recur(series.rrule_parts)}")
     if series.exdate_walls:
-        master.add("exdate", list(series.exdate_walls))
-    _add_alarms(master, event)
-    overrides = [
-        _override_vevent(event, series, wall, override, stamp)
-        for wall, override in series.overridden
-    ]
-    return [master, *overrides]
+        for line in ics_writer.date_times("EXDATE", series.exdate_walls):
+            out.line(line)
+    _write_alarms(out, event)
+    out.end("VEVENT")
+    for wall, override in series.overridden:
+        _write_override(out, event, series, wall, override, stamp)
 
 
-def _single_vevent(
-    event: CalendarEvent, single: Single, stamp: dt.datetime | None
-) -> icalendar.Event:
+def _write_single(
+    out: ContentWriter, event: CalendarEvent, single: Single, stamp: dt.datetime | None
+) -> None:
     timezones.require_aware(single.start, field="start")
     if single.duration_minutes < 1:
         raise ScheduleError("A session lasts at least 1 minute", field="duration")
-    vevent = _base_vevent(event, stamp, single.facilitator, single.location, "")
-    vevent.add("dtstart", _ics_moment(single.start))
-    vevent.add("duration", dt.timedelta(minutes=single.duration_minutes))
-    _add_alarms(vevent, event)
-    return vevent
+    _begin_vevent(out, event, stamp, single.facilitator, single.location, "", event.cancelled)
+    out.line(date_time("DTSTART", _ics_moment(single.start)))
+    out.line(f"DURATION:{duration(dt.timedelta(minutes=single.duration_minutes))}")
+    _write_alarms(out, event)
+    out.end("VEVENT")
 
 
-def _override_vevent(
+def _write_override(
+    out: ContentWriter,
     event: CalendarEvent,
     series: Series,
     wall: dt.datetime,
     override: Override,
     stamp: dt.datetime | None,
-) -> icalendar.Event:
+) -> None:
     facilitator = override.facilitator if override.facilitator is not None else series.facilitator
     location = override.location if override.location is not None else series.location
-    vevent = _base_vevent(event, stamp, facilitator, location, override.note)
-    vevent.add("recurrence-id", wall)
+    cancelled = event.cancelled or override.cancelled
+    _begin_vevent(out, event, stamp, facilitator, location, override.note, cancelled)
+    out.line(date_time("RECURRENCE-ID", wall))
     start = _resolved(wall).astimezone(series.tz) if override.start is None else override.start
-    vevent.add("dtstart", _ics_moment(start))
+    out.line(date_time("DTSTART", _ics_moment(start)))
     minutes = override.duration_minutes or series.duration_minutes
-    vevent.add("duration", dt.timedelta(minutes=minutes))
-    if override.cancelled:
-        vevent["status"] = "CANCELLED"  # replaces the CONFIRMED the base gave it
-    else:
-        _add_alarms(vevent, event)
-    return vevent
+    out.line(f"DURATION:{duration(dt.timedelta(minutes=minutes))}")
+    if not override.cancelled:
+        _write_alarms(out, event)
+    out.end("VEVENT")
 
 
-def _base_vevent(
-    event: CalendarEvent, stamp: dt.datetime | None, facilitator: str, location: str, note: str
-) -> icalendar.Event:
+def _begin_vevent(
+    out: ContentWriter,
+    event: CalendarEvent,
+    stamp: dt.datetime | None,
+    facilitator: str,
+    location: str,
+    note: str,
+    cancelled: bool,
+) -> None:
     timezones.require_aware(event.last_modified, field="last_modified")
-    vevent = icalendar.Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", (stamp or event.last_modified).astimezone(UTC))
-    vevent.add("last-modified", event.last_modified.astimezone(UTC))
-    vevent.add("sequence", event.sequence)
-    vevent.add("summary", event.summary)
-    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    out.begin("VEVENT")
+    out.line(f"UID:{text(event.uid)}")
+    out.line(f"DTSTAMP:{ics_writer.utc(stamp or event.last_modified)}")
+    out.line(f"LAST-MODIFIED:{ics_writer.utc(event.last_modified)}")
+    out.line(f"SEQUENCE:{event.sequence:d}")
+    out.line(f"SUMMARY:{text(event.summary)}")
+    out.line(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     description = _description(event.description, facilitator, note)
     if description:
-        vevent.add("description", description)
+        out.line(f"DESCRIPTION:{text(description)}")
     if location:
-        vevent.add("location", location)
+        out.line(f"LOCATION:{text(location)}")
     if event.url:
-        vevent.add("url", event.url)
+        out.line(f"URL:{ics_writer.uri(event.url)}")
     if event.organizer is not None:
-        vevent.add("organizer", _address(event.organizer))
+        out.line(f"ORGANIZER{_address_params(event.organizer)}:{_mailto(event.organizer)}")
     for attendee in event.attendees:
-        address = _address(attendee.person)
-        address.params["PARTSTAT"] = attendee.partstat.value
-        address.params["ROLE"] = attendee.role
+        params = _address_params(attendee.person)
+        params += f";PARTSTAT={param(attendee.partstat.value)};ROLE={param(attendee.role)}"
         if attendee.partstat is PartStat.NEEDS_ACTION:
-            address.params["RSVP"] = "TRUE"
-        vevent.add("attendee", address)
-    return vevent
+            params += ";RSVP=TRUE"
+        out.line(f"ATTENDEE{params}:{_mailto(attendee.person)}")
 
 
 def _description(text: str, facilitator: str, note: str) -> str:
@@ -286,20 +314,21 @@ def _description(text: str, facilitator: str, note: str) -> str:
     return "\n\n".join([*head, text] if text else head)
 
 
-def _address(person: Person) -> icalendar.vCalAddress:
-    address = icalendar.vCalAddress(f"mailto:{person.email}")
-    if person.name:
-        address.params["CN"] = person.name
-    return address
+def _address_params(person: Person) -> str:
+    return f";CN={param(person.name)}" if person.name else ""
 
 
-def _add_alarms(vevent: icalendar.Event, event: CalendarEvent) -> None:
+def _mailto(person: Person) -> str:
+    return ics_writer.uri(f"mailto:{person.email}")
+
+
+def _write_alarms(out: ContentWriter, event: CalendarEvent) -> None:
     for alarm in event.alarms:
-        valarm = icalendar.Alarm()
-        valarm.add("action", "DISPLAY")
-        valarm.add("description", alarm.description)
-        valarm.add("trigger", -alarm.before)
-        vevent.add_component(valarm)
+        out.begin("VALARM")
+        out.line("ACTION:DISPLAY")
+        out.line(f"DESCRIPTION:{text(alarm.description)}")
+        out.line(f"TRIGGER:{duration(-alarm.before)}")
+        out.end("VALARM")
 
 
 def _ics_moment(moment: dt.datetime) -> dt.datetime:
@@ -318,12 +347,12 @@ def _resolved(wall: dt.datetime) -> dt.datetime:
     return timezones.resolve(wall.replace(tzinfo=None), tz).astimezone(UTC)
 
 
-def _add_timezones(cal: icalendar.Calendar, events: Sequence[CalendarEvent]) -> None:
+def _write_timezones(out: ContentWriter, events: Sequence[CalendarEvent]) -> None:
     first: dict[str, dt.date] = {}
     last: dict[str, dt.date] = {}
     for moment in _moments(events):
         tz = moment.tzinfo
-        if isinstance(tz, ZoneInfo) and tz.key != "UTC":
+        if isinstance(tz, ZoneInfo) and tz.key and tz.key not in ics_writer.UTC_KEYS:
             first[tz.key] = min(first.get(tz.key, moment.date()), moment.date())
             last[tz.key] = max(last.get(tz.key, moment.date()), moment.date())
     for key in sorted(first):
@@ -331,7 +360,7 @@ def _add_timezones(cal: icalendar.Calendar, events: Sequence[CalendarEvent]) -> 
         # depends only on the input so the bytes stay deterministic.
         start = dt.date(first[key].year, 1, 1)
         end = dt.date(last[key].year + 10, 1, 1)
-        cal.add_component(_vtimezone(key, start, end))
+        out.block(_vtimezone(key, start, end))
 
 
 def _moments(events: Sequence[CalendarEvent]) -> Iterable[dt.datetime]:
@@ -349,6 +378,12 @@ def _moments(events: Sequence[CalendarEvent]) -> Iterable[dt.datetime]:
 
 
 @functools.lru_cache(maxsize=64)
-def _vtimezone(key: str, start: dt.date, end: dt.date) -> icalendar.Timezone:
-    # Building a VTIMEZONE walks the zone's transitions; feeds reuse a handful of zones.
-    return icalendar.Timezone.from_tzid(key, first_date=start, last_date=end)
+def _vtimezone(key: str, start: dt.date, end: dt.date) -> str:
+    """The VTIMEZONE text (folded, CRLF-ended) covering ``start`` to ``end``.
+
+    Building one walks the zone's transitions; feeds reuse a handful of zones and
+    ranges, so each is built and serialised by ``icalendar`` once per process.
+    """
+    component = icalendar.Timezone.from_tzid(key, first_date=start, last_date=end)
+    serialised: bytes = component.to_ical()
+    return serialised.decode()
