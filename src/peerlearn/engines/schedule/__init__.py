@@ -8,7 +8,8 @@ The Django ``sessions`` app keeps rows; these engines turn them into facts:
 - ``patterns`` + ``recurrence``: a ``Series`` (weekly, sprint cycle, nth weekday of
   the month, in an IANA zone, with skips and per-occurrence overrides) validated on
   construction, and ``occurrences(series, start, end)`` / ``upcoming(series, after, n)``.
-- ``ical``: ``feed``, ``invitation``, ``cancellation`` (RFC 5545 bytes) and ``etag``.
+- ``ical``: ``feed``, ``invitation``, ``cancellation`` (RFC 5545 bytes) and ``etag``,
+  written by ``ics_writer`` (escaping, parameter quoting, value formats, line folding).
 
 Every bad input raises ``ScheduleError`` (a ``ValueError``) with a message for people
 and a ``field`` for forms.
