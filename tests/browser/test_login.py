@@ -18,7 +18,7 @@ def test_login_form_leads_to_dashboard_with_own_teams(
     log_in(page, live_server.url, "charlie", PASSWORD)
     expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
     teams = page.get_by_role("list", name="Teams")
-    expect(teams.get_by_role("link", name="Mobile")).to_be_visible()
+    expect(teams.get_by_role("link", name="Mobile", exact=True)).to_be_visible()
     expect(teams).not_to_contain_text("Platform")
     expect(page.get_by_role("navigation", name="Main")).to_contain_text("Charlie")
 
@@ -54,7 +54,7 @@ def test_keyboard_only_login_and_skip_link(page: Page, live_server: LiveServer, 
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
     page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Platform")).to_be_focused()
+    expect(page.get_by_role("link", name="Platform", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Platform")
 

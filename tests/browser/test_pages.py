@@ -33,7 +33,7 @@ def test_dashboard_and_team_page_have_no_csp_violations(
     page: Page, live_server: LiveServer, cast: Cast, console: ConsoleLog
 ) -> None:
     log_in(page, live_server.url, "alice", PASSWORD)
-    page.get_by_role("link", name="Platform").click()
+    page.get_by_role("link", name="Platform", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Platform")
     expect(page.get_by_role("link", name="Manage members")).to_be_visible()
     page.wait_for_load_state("networkidle")
