@@ -161,14 +161,6 @@ def test_invitation_travels_through_a_real_smtp_server(
     assert "Your teams" in log_in(Client(), "sam", new)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "django.contrib.admin comes before peerlearn.web in INSTALLED_APPS, so the admin's "
-        "registration/password_reset_* templates shadow peerlearn's; fix the order in "
-        "config/settings.py, then drop this mark"
-    ),
-)
 @pytest.mark.parametrize(
     "name",
     [

@@ -51,6 +51,11 @@ DATABASES = {"default": DATABASE.settings}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    # Our apps come first so their templates (e.g. registration/*) win over the admin's.
+    "peerlearn.people",
+    "peerlearn.web",
+    "peerlearn.api",
+    "peerlearn.schedule",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,10 +66,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "ninja",
-    "peerlearn.people",
-    "peerlearn.web",
-    "peerlearn.api",
-    "peerlearn.schedule",
 ]
 
 MIDDLEWARE = [

@@ -106,12 +106,16 @@ def can_view_task_results(user: AnyUser) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and (user.is_staff or user.is_superuser or (user.is_org_admin and user.organisation_id))
+        and (user.is_staff or user.is_superuser)
     )
 
 
 def require_task_viewer(user: AnyUser) -> None:
-    """Staff, superusers and organisation admins may see the background task log."""
+    """Only installation admins (staff, superusers) may see the background task log.
+
+    Task results are not scoped to an organisation, so an organisation admin of a shared
+    installation must not read another organisation's errors there.
+    """
     if not user.is_authenticated:
         raise Http404("Not found.")
     if not can_view_task_results(user):
