@@ -116,6 +116,8 @@ def build_map(
         if active_since.timestamp() <= p.last_commit_at <= reference_time.timestamp()
     }
 
+    humans = [p for p in resolved.by_identity if p is not None]
+    one_identity_each = len(humans) == len(set(humans))
     excluded: dict[str, int] = {}
     files: list[FileAuthorship] = []
     for path in sorted(tree):
@@ -126,7 +128,9 @@ def build_map(
         if reason is not None:
             excluded[reason] = excluded.get(reason, 0) + 1
             continue
-        counts = merge_counts(record.contributors, resolved.by_identity, keys)
+        counts = merge_counts(
+            record.contributors, resolved.by_identity, keys, one_identity_each=one_identity_each
+        )
         if counts:
             files.append(authorship_from_counts(path, counts, tree[path], record.last_change_at))
 

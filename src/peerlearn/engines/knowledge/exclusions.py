@@ -125,10 +125,9 @@ class ExclusionRules:
     def reason(self, path: str) -> str | None:
         """Why `path` is excluded ("vendored", "generated", "binary", "configured"), or None."""
         vendored, generated, binary, extra = self._matchers()
-        parts = path.split("/")
-        if vendored and any(part in vendored for part in parts[:-1]):
+        directory, _, name = path.rpartition("/")
+        if vendored and directory and not vendored.isdisjoint(directory.split("/")):
             return "vendored"
-        name = parts[-1]
         if generated.match(name):
             return "generated"
         _, dot, extension = name.rpartition(".")

@@ -103,13 +103,21 @@ def read_history(
 
     before = state.commits_read
     if state.tip != tip:
-        listing = run_git(repo, "rev-list", "--timestamp", "--parents", *revision_range)
-        graph = parse_rev_list(listing, with_times=since_ts is not None)
-        commits = commits_to_replay(graph, replay_order(graph, tip.encode()), since_ts)
+        commits = _commits_to_read(repo, revision_range, tip, since_ts)
         _replay(repo, commits, state, jobs, progress)
     state.tip = tip
     sizes_thread.join()
     return HistorySnapshot(state, sizes, incremental, state.commits_read - before)
+
+
+def _commits_to_read(
+    repo: Path, revision_range: list[str], tip: str, since: int | None
+) -> list[bytes]:
+    # A function of its own so the commit graph (~40 MB at 100k commits) is freed before
+    # the history is replayed.
+    listing = run_git(repo, "rev-list", "--timestamp", "--parents", *revision_range)
+    graph = parse_rev_list(listing, with_times=since is not None)
+    return commits_to_replay(graph, replay_order(graph, tip.encode()), since)
 
 
 def _replay(
@@ -186,19 +194,20 @@ def _buffered(reader: threading.Thread, buffer: list[bytes]) -> Iterator[bytes]:
         yield buffer.pop()  # frees each chunk once parsed
 
 
-def _tokens(chunks: Iterator[bytes]) -> Iterator[bytes]:
+def _complete_commits(chunks: Iterator[bytes]) -> Iterator[str]:
+    """Yield decoded text holding whole commits only: cut before the last header seen."""
     pending = b""
     for chunk in chunks:
-        pieces = (pending + chunk).split(b"\0")
-        pending = pieces.pop()
-        yield from pieces
+        data = pending + chunk
+        cut = data.rfind(b"\0\x01")
+        if cut < 0:
+            pending = data
+            continue
+        pending = data[cut + 1 :]
+        # surrogateescape keeps paths that are not UTF-8 distinct and round-trippable.
+        yield data[: cut + 1].decode("utf-8", "surrogateescape")
     if pending:
-        yield pending
-
-
-def _text(raw: bytes) -> str:
-    # surrogateescape keeps paths that are not UTF-8 distinct and round-trippable.
-    return raw.decode("utf-8", "surrogateescape")
+        yield pending.decode("utf-8", "surrogateescape")
 
 
 def _apply_log(
@@ -208,36 +217,49 @@ def _apply_log(
     total: int,
     progress: ProgressCallback | None,
 ) -> int:
-    """Parse `git log -z --name-status` output positionally and apply it to `state`."""
-    tokens = _tokens(chunks)
+    """Parse `git log -z --name-status` output positionally and apply it to `state`.
+
+    Tokens are NUL-separated; a commit header starts with \x01 and has four fields, a
+    status is one letter (R and C with a score) followed by one path, or two for R/C.
+    """
     ident = -1
     at = 0
-    add, modify, delete, rename = state.add, state.modify, state.delete, state.rename
-    for token in tokens:
-        status = token.lstrip(b"\n")
-        if not status:
-            continue
-        kind = status[0]
-        if kind == 0x01:  # commit header: hash, name, email, author time
-            name = next(tokens)
-            email = next(tokens)
-            at = int(next(tokens))
-            ident = state.begin_commit(_text(name), _text(email), at)
-            done += 1
-            if progress is not None and done % 1000 == 0:
-                progress(done, total)
-        elif kind == 0x4D or kind == 0x54:  # M, T (type change counts as a change)
-            modify(ident, _text(next(tokens)), at)
-        elif kind == 0x41:  # A
-            add(ident, _text(next(tokens)), at)
-        elif kind == 0x44:  # D
-            delete(_text(next(tokens)))
-        elif kind == 0x52:  # R<score>
-            old = _text(next(tokens))
-            rename(ident, old, _text(next(tokens)), at)
-        elif kind == 0x43:  # C<score> (only if copies were asked for): a new file
-            next(tokens)
-            add(ident, _text(next(tokens)), at)
-        else:
-            raise GitFailed(f"unexpected git log output near {status[:40]!r}")
+    begin, add, modify = state.begin_commit, state.add, state.modify
+    delete, rename = state.delete, state.rename
+    for text in _complete_commits(chunks):
+        tokens = text.split("\0")
+        end = len(tokens)
+        i = 0
+        while i < end:
+            token = tokens[i]
+            kind = token[:1]
+            if kind == "\n":  # git puts a newline between a header and its first status
+                token = token[1:]
+                kind = token[:1]
+            if kind == "M" or kind == "T":  # a type change counts as a change
+                modify(ident, tokens[i + 1], at)
+                i += 2
+            elif kind == "\x01":
+                at = int(tokens[i + 3])
+                ident = begin(tokens[i + 1], tokens[i + 2], at)
+                i += 4
+                done += 1
+                if progress is not None and done % 1000 == 0:
+                    progress(done, total)
+            elif kind == "A":
+                add(ident, tokens[i + 1], at)
+                i += 2
+            elif kind == "D":
+                delete(tokens[i + 1])
+                i += 2
+            elif kind == "R":
+                rename(ident, tokens[i + 1], tokens[i + 2], at)
+                i += 3
+            elif kind == "C":  # only if copies were asked for: the copy is a new file
+                add(ident, tokens[i + 2], at)
+                i += 3
+            elif not token:
+                i += 1
+            else:
+                raise GitFailed(f"unexpected git log output near {token[:40]!r}")
     return done

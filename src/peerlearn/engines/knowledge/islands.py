@@ -42,28 +42,56 @@ class Island:
 def summarise_directories(
     files: Sequence[FileAuthorship], active: Collection[str]
 ) -> list[DirectorySummary]:
-    totals: dict[str, list[int]] = {}  # files, size, changes, last change, orphans
-    authored: dict[str, dict[str, list[int]]] = {}  # dir -> person -> [files, changes]
+    # Aggregate per immediate directory first, then roll each one up into its ancestors:
+    # there are far fewer directories than files.
+    totals: dict[str, list[int]] = {}  # files, size, changes, last change, no active author
+    authored: dict[str, dict[str, list[int]]] = {}  # dir -> person -> [files, deliveries]
     for entry in files:
-        authors = entry.authors
-        delivered = {a.person: a.deliveries for a in entry.authorships}
-        no_active = not any(person in active for person in authors)
-        for directory in parent_directories(entry.path):
-            total = totals.setdefault(directory, [0, 0, 0, 0, 0])
-            total[0] += 1
-            total[1] += entry.size
-            total[2] += entry.changes
-            total[3] = max(total[3], entry.last_change_at)
-            total[4] += no_active
-            people = authored.setdefault(directory, {})
-            for person in authors:
+        directory = entry.path.rpartition("/")[0]
+        total = totals.get(directory)
+        if total is None:
+            total = totals[directory] = [0, 0, 0, 0, 0]
+            authored[directory] = {}
+        total[0] += 1
+        total[1] += entry.size
+        total[2] += entry.changes
+        if entry.last_change_at > total[3]:
+            total[3] = entry.last_change_at
+        people = authored[directory]
+        has_active = False
+        for authorship in entry.authorships:
+            if authorship.is_author:
+                person = authorship.person
+                has_active = has_active or person in active
+                counts = people.get(person)
+                if counts is None:
+                    people[person] = [1, authorship.deliveries]
+                else:
+                    counts[0] += 1
+                    counts[1] += authorship.deliveries
+        if not has_active:
+            total[4] += 1
+
+    rolled_totals: dict[str, list[int]] = {}
+    rolled_people: dict[str, dict[str, list[int]]] = {}
+    for directory, total in totals.items():
+        for ancestor in _self_and_ancestors(directory):
+            into = rolled_totals.setdefault(ancestor, [0, 0, 0, 0, 0])
+            into[0] += total[0]
+            into[1] += total[1]
+            into[2] += total[2]
+            into[3] = max(into[3], total[3])
+            into[4] += total[4]
+            people = rolled_people.setdefault(ancestor, {})
+            for person, (count, deliveries) in authored[directory].items():
                 counts = people.setdefault(person, [0, 0])
-                counts[0] += 1
-                counts[1] += delivered.get(person, 0)
+                counts[0] += count
+                counts[1] += deliveries
+
     summaries = []
-    for directory in sorted(totals):
-        count, size, changes, last, orphans = totals[directory]
-        people = authored.get(directory, {})
+    for directory in sorted(rolled_totals):
+        count, size, changes, last, without_active = rolled_totals[directory]
+        people = rolled_people[directory]
         ranked = sorted(people, key=lambda p: (-people[p][0], -people[p][1], p))
         summaries.append(
             DirectorySummary(
@@ -75,10 +103,14 @@ def summarise_directories(
                 main_author=ranked[0] if ranked else None,
                 authors=tuple(ranked),
                 active_authors=tuple(p for p in ranked if p in active),
-                files_without_active_author=orphans,
+                files_without_active_author=without_active,
             )
         )
     return summaries
+
+
+def _self_and_ancestors(directory: str) -> tuple[str, ...]:
+    return parent_directories(directory + "/x") if directory else ("",)
 
 
 def knowledge_islands(

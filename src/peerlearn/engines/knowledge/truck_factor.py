@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 COVERAGE_THRESHOLD = 0.5
 REFERENCE_PRUNING = 0.10
@@ -89,7 +90,14 @@ def what_if(authors_by_file: Mapping[str, Collection[str]], removed: Iterable[st
     return WhatIf(tuple(sorted(gone)), tuple(orphaned), tuple(directories), before)
 
 
-def parent_directories(path: str) -> list[str]:
+def parent_directories(path: str) -> tuple[str, ...]:
     """Ancestors of a path, root first: a/b/c.py gives "", "a", "a/b" ("" is the root)."""
-    parts = path.split("/")[:-1]
-    return [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return _directory_chain(path.rpartition("/")[0])
+
+
+@lru_cache(maxsize=65536)
+def _directory_chain(directory: str) -> tuple[str, ...]:
+    # Cached per directory: files share directories, and big trees have 100k files.
+    if not directory:
+        return ("",)
+    return (*_directory_chain(directory.rpartition("/")[0]), directory)
