@@ -103,11 +103,7 @@ def get_membership_for_user(user: AnyUser, team_id: object, membership_id: objec
 
 
 def can_view_task_results(user: AnyUser) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_staff or user.is_superuser)
-    )
+    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
 def require_task_viewer(user: AnyUser) -> None:
@@ -120,3 +116,21 @@ def require_task_viewer(user: AnyUser) -> None:
         raise Http404("Not found.")
     if not can_view_task_results(user):
         raise PermissionDenied("Only administrators can see background tasks.")
+
+
+def get_person_for_team(team: Team, person_id: object) -> User:
+    """An active person of the team's organisation, by an id that came from a user.
+
+    Call only after the caller passed the team's access check. People of other
+    organisations, inactive people and malformed ids are all 404 alike.
+    """
+    try:
+        pk = int(str(person_id))
+    except ValueError:
+        raise Http404("No such person.") from None
+    person = User.objects.filter(
+        pk=pk, organisation_id=team.organisation_id, is_active=True
+    ).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person

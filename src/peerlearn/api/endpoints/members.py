@@ -15,8 +15,8 @@ from ninja.pagination import paginate
 
 from peerlearn.api.auth import api_user
 from peerlearn.api.pagination import Page
-from peerlearn.people.access import get_team_for_user
-from peerlearn.people.models import Membership, Team, User
+from peerlearn.people.access import get_person_for_team, get_team_for_user
+from peerlearn.people.models import Membership, Team
 from peerlearn.people.roles import Role, TeamAction
 from peerlearn.people.selectors import team_members
 from peerlearn.people.services import membership_remove, membership_set
@@ -56,15 +56,6 @@ class MembershipIn(Schema):
     )
 
 
-def _person_in_organisation_of(team: Team, user_id: int) -> User:
-    # Only reached after the team passed the access choke point; scoping the lookup to the
-    # team's organisation keeps people of other organisations invisible (404).
-    person = User.objects.filter(pk=user_id, organisation_id=team.organisation_id).first()
-    if person is None:
-        raise Http404("No such person.")
-    return person
-
-
 def _membership_in(team: Team, user_id: int) -> Membership:
     membership = (
         Membership.objects.select_related("user").filter(team=team, user_id=user_id).first()
@@ -90,7 +81,7 @@ def set_member(
     request: HttpRequest, team_id: int, user_id: int, payload: MembershipIn
 ) -> Membership:
     team = get_team_for_user(api_user(request), team_id, TeamAction.MANAGE)
-    person = _person_in_organisation_of(team, user_id)
+    person = get_person_for_team(team, user_id)
     return membership_set(team=team, person=person, role=payload.role, joined_on=payload.joined_on)
 
 

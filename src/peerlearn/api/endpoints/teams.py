@@ -33,8 +33,7 @@ class TeamOut(Schema):
 
 
 def _with_summary(teams: QuerySet[Team], user: User) -> QuerySet[Team]:
-    # Subqueries rather than Count("memberships"): teams_visible_to() already joins
-    # memberships for a non-admin, and counting over that join would count only them.
+    # Subqueries keep the count independent of how the team queryset was filtered.
     member_count = (
         Membership.objects.filter(team=OuterRef("pk"))
         .order_by()
