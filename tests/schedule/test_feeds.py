@@ -9,6 +9,7 @@ import icalendar
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import http_date
 from pytest_django import DjangoAssertNumQueries
 
 from peerlearn.people.services import membership_remove
@@ -152,7 +153,24 @@ def test_feed_queries_are_constant(
         services.session_update(session=row, changes={"location": "Elsewhere"})
         series_services.series_skip_add(series=series, on=dt.date(2030, 3, 20))
     _, token = calendar_feed_create(owner=cast.bob)
-    # token, memberships, series, skips, rows, row roles, singles, single roles
+    Client().get(_feed_url(token))  # the first fetch records the content's ETag
+    # token, memberships, series, skips, rows, row roles, singles, single roles; an
+    # unchanged feed writes nothing
     with django_assert_num_queries(8):
         response = Client().get(_feed_url(token))
     assert len({str(e["UID"]) for e in _events(response.content)}) == 2 * rows
+
+
+def test_last_modified_moves_when_events_drop_out(cast: Cast) -> None:
+    make_session(cast.platform, title="Platform talk")
+    _, token = calendar_feed_create(owner=cast.bob)
+    client = Client()
+    client.get(_feed_url(token))
+    an_hour_ago = dt.datetime.now(UTC) - dt.timedelta(hours=1)
+    CalendarFeed.objects.update(content_changed_at=an_hour_ago)  # as if served an hour ago
+    since = {"If-Modified-Since": http_date((an_hour_ago + dt.timedelta(minutes=30)).timestamp())}
+    assert client.get(_feed_url(token), headers=since).status_code == 304
+    membership_remove(membership=cast.bob.memberships.get(team=cast.platform))
+    response = client.get(_feed_url(token), headers=since)
+    assert response.status_code == 200  # the feed lost events, so it is newer
+    assert b"Platform talk" not in response.content

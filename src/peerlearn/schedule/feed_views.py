@@ -73,15 +73,13 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         name = f"peerlearn · {subscription.owner.name}"
     body = calendar.feed_body(events, name=name)
     etag = ical.etag(body)
-    modified = calendar.last_modified(events)
-    stamp = int(modified.timestamp()) if modified else None
+    stamp = int(feeds.calendar_feed_note_content(feed=subscription, etag=etag).timestamp())
     not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)
     if not_modified is not None:
         return not_modified
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
-    if stamp is not None:
-        response["Last-Modified"] = http_date(stamp)
+    response["Last-Modified"] = http_date(stamp)
     response["Cache-Control"] = f"private, max-age={FEED_CACHE_SECONDS}"
     # A secret URL must not leak through logs of pages it might link to.
     response["Referrer-Policy"] = "no-referrer"

@@ -7,11 +7,13 @@ in (calendar clients cannot log in), which is why it can be revoked and regenera
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from peerlearn.people.access import can
 from peerlearn.people.models import Team, User
@@ -37,6 +39,16 @@ def calendar_feed_create(*, owner: User, team: Team | None = None) -> tuple[Cale
 def calendar_feed_revoke(*, owner: User, team: Team | None = None) -> int:
     deleted, _ = CalendarFeed.objects.filter(owner=owner, team=team).delete()
     return deleted
+
+
+def calendar_feed_note_content(*, feed: CalendarFeed, etag: str) -> dt.datetime:
+    """When the feed's content last changed: now if ``etag`` is new, else as stored."""
+    if feed.content_etag == etag and feed.content_changed_at is not None:
+        return feed.content_changed_at
+    moment = timezone.now().replace(microsecond=0)
+    CalendarFeed.objects.filter(pk=feed.pk).update(content_etag=etag, content_changed_at=moment)
+    feed.content_etag, feed.content_changed_at = etag, moment
+    return moment
 
 
 def feed_for_token(token: str) -> CalendarFeed:

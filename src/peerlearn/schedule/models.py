@@ -308,6 +308,10 @@ class CalendarFeed(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The ETag last served and when the content first had it: that moment is the honest
+    # Last-Modified, even when the feed changed by losing events (a team left, say).
+    content_etag = models.CharField(max_length=80, blank=True)
+    content_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
