@@ -205,3 +205,13 @@ def test_team_sessions_page_queries_are_constant(
     with django_assert_num_queries(14):
         response = client.get(reverse("schedule:team_sessions", args=[cast.platform.pk]))
     assert response.content.decode().count("Series ") >= rows
+
+
+def test_rsvp_refusal_with_htmx_shows_the_reason_in_the_fragment(cast: Cast) -> None:
+    session = make_session(cast.platform)
+    client = client_for(cast.bob)
+    url = reverse("schedule:session_rsvp", args=[session.pk])
+    services.session_set_status(session=session, status=SessionStatus.CANCELLED)
+    response = client.post(url, {"answer": "going"}, headers={"HX-Request": "true"})
+    assert 'role="alert">This session is cancelled.' in response.content.decode()
+    assert not Rsvp.objects.exists()

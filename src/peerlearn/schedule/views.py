@@ -238,7 +238,10 @@ def rsvp_response(request: AuthedRequest, session: Session, answer: str) -> Http
         services.rsvp_set(session=session, person=request.user, answer=answer)
     except ValidationError as error:
         if request.htmx:
-            return HttpResponse(" ".join(error.messages), status=422)
+            # htmx does not swap error responses, so the fragment carries the message.
+            context = session_page_context(request, session)
+            context["rsvp_error"] = " ".join(error.messages)
+            return render(request, "schedule/session_detail.html#rsvp", context)
         messages.error(request, " ".join(error.messages))
         return redirect("schedule:session", session.pk)
     if request.htmx:
