@@ -146,3 +146,33 @@ def test_since_counts_only_later_commits(repo: GitRepo) -> None:
     assert [(a.person, a.first_author, a.deliveries) for a in entry.authorships] == [
         ("bob@example.com", True, 1)
     ]
+
+
+def test_reading_from_both_ends_gives_the_same_commits_as_one_reader(repo: GitRepo) -> None:
+    from peerlearn.engines.knowledge.logstream import read_blocks
+
+    for i in range(12):
+        repo.commit(ALICE if i % 2 else BOB, write={f"f{i % 4}.py": text(5, str(i))})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit(CAROL, write={"side.py": "s\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit(ALICE, write={"f0.py": "main\n"})
+    repo.merge(BOB, "side")
+    tip = repo.git("rev-parse", "HEAD").strip()
+
+    one = read_blocks(repo.path, [tip], both_ends=False)
+    both = read_blocks(repo.path, [tip], both_ends=True)
+    assert both == one
+    assert len(one) == 15
+
+    single = analyze_repository(repo.path, AnalysisOptions(jobs=1), now=NOW).map
+    assert analyze_repository(repo.path, AnalysisOptions(jobs=2), now=NOW).map == single
+
+
+def test_a_git_failure_is_reported_in_one_line(repo: GitRepo) -> None:
+    from peerlearn.engines.knowledge import GitFailed
+    from peerlearn.engines.knowledge.logstream import read_blocks
+
+    repo.commit(ALICE, write={"a.py": "a\n"})
+    with pytest.raises(GitFailed, match="git log failed"):
+        read_blocks(repo.path, ["no-such-revision"], both_ends=True)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from .analysis import AnalysisOptions, analyze_repository
 from .errors import KnowledgeError
@@ -100,7 +100,7 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+def _progress_bar() -> Iterator[Callable[[int], None] | None]:
     """A rich bar on stderr, only when it is a terminal (never in pipes or logs)."""
     if not sys.stderr.isatty():
         yield None
@@ -109,14 +109,16 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
-        TimeRemainingColumn(),
+        TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("Reading history", total=None)
+    # The number of commits is not known in advance (counting them would cost as much as
+    # a tenth of the reading), so the bar pulses and counts.
+    task = bar.add_task("Reading history (commits)", total=None)
 
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+    def update(done: int) -> None:
+        bar.update(task, completed=done)
 
     with bar:
         yield update

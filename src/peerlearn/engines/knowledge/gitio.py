@@ -10,6 +10,7 @@ import os
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from .errors import EmptyHistory, GitFailed, NotAGitRepository, ShallowRepository
 
@@ -39,6 +40,9 @@ def git_environment() -> dict[str, str]:
             "GIT_PAGER": "cat",
             "LC_ALL": "C",
             "GIT_TERMINAL_PROMPT": "0",
+            # Into a pipe git flushes after every commit by default: 100k tiny writes and
+            # reads. Buffered output cut the reading side's CPU time several-fold.
+            "GIT_FLUSH": "0",
             # Never let a repository's hooks or an external diff run while we read it.
             "GIT_EXTERNAL_DIFF": "",
         }
@@ -68,12 +72,12 @@ def run_git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = No
     return completed.stdout
 
 
-def popen_git(repo: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:
+def popen_git(repo: Path, args: Sequence[str], *, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         git_command(repo, *args),
-        stdin=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         env=git_environment(),
     )
 

@@ -1,52 +1,27 @@
 """Reading a repository's history into a HistoryState, fast.
 
 Measured choice (docs/benchmarks.md, "Knowledge map"): the `git` command, not pygit2.
-The cost is git's tree diffs and rename detection; `git log` does them in C, and two
-`git log` processes over two halves of the commit list use both cores, while parsing the
-NUL-separated output in Python overlaps with them.
+The cost is git's tree diffs and rename detection; `git log` does them in C, and two of
+them reading the history from both ends use both cores (logstream.py). The blocks are
+then replayed in the order of order.py, which makes incremental runs equal full ones.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
 
 from .errors import GitFailed
-from .gitio import (
-    blob_id,
-    check_repository,
-    is_first_parent_descendant,
-    popen_git,
-    resolve_tip,
-    run_git,
-    tree_sizes,
-)
-from .order import commits_to_replay, parse_rev_list, replay_order
+from .gitio import blob_id, check_repository, is_first_parent_descendant, resolve_tip, tree_sizes
+from .logstream import read_blocks
+from .order import replay_order
 from .state import HistoryState
 
-ProgressCallback = Callable[[int, int], None]
-
-# One header per commit: \x01 marks it so it cannot be mistaken for a status letter.
-_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aE%x00%at"
-_LOG_ARGS = (
-    "log",
-    "--no-walk=unsorted",
-    "--stdin",
-    "-z",
-    "--name-status",
-    "--find-renames",
-    "--no-color",
-    "--no-ext-diff",
-    "--no-textconv",
-    _LOG_FORMAT,
-)
-# Below this many commits a second git process costs more than it saves.
-_PARALLEL_THRESHOLD = 2000
-_CHUNK = 1 << 20
+# Called with the number of commits read so far (the total is not known in advance).
+ProgressCallback = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,169 +72,82 @@ def read_history(
     )
     if not incremental or state is None or state.tip is None:
         state = HistoryState(since=since_ts, mailmap_id=mailmap_id)
-        revision_range = [tip]
+        revisions = [tip]
     else:
-        revision_range = [tip, f"^{state.tip}"]
+        revisions = [tip, f"^{state.tip}"]
 
     before = state.commits_read
     if state.tip != tip:
-        commits = _commits_to_read(repo, revision_range, tip, since_ts)
-        _replay(repo, commits, state, jobs, progress)
+        # Both ends only pay off on long histories; an update is usually a few commits.
+        both_ends = jobs > 1 and len(revisions) == 1
+        blocks = read_blocks(repo, revisions, both_ends=both_ends, progress=progress)
+        replay(blocks, tip, state, since_ts)
     state.tip = tip
     sizes_thread.join()
     return HistorySnapshot(state, sizes, incremental, state.commits_read - before)
 
 
-def _commits_to_read(
-    repo: Path, revision_range: list[str], tip: str, since: int | None
-) -> list[bytes]:
-    # A function of its own so the commit graph (~40 MB at 100k commits) is freed before
-    # the history is replayed.
-    listing = run_git(repo, "rev-list", "--timestamp", "--parents", *revision_range)
-    graph = parse_rev_list(listing, with_times=since is not None)
-    return commits_to_replay(graph, replay_order(graph, tip.encode()), since)
-
-
-def _replay(
-    repo: Path,
-    commits: list[bytes],
-    state: HistoryState,
-    jobs: int,
-    progress: ProgressCallback | None,
-) -> None:
-    if not commits:
-        return
-    parts = max(1, min(jobs, len(commits) // _PARALLEL_THRESHOLD + 1))
-    bounds = [len(commits) * i // parts for i in range(parts + 1)]
-    processes = [popen_git(repo, _LOG_ARGS) for _ in range(parts)]
-    feeders = [
-        threading.Thread(target=_feed, args=(proc.stdin, commits[bounds[i] : bounds[i + 1]]))
-        for i, proc in enumerate(processes)
-    ]
-    for feeder in feeders:
-        feeder.start()
-    # Later parts are buffered by threads (reads release the GIL) while this thread
-    # parses the first part as git streams it; they are parsed in order afterwards.
-    buffers: list[list[bytes]] = [[] for _ in processes]
-    readers = [
-        threading.Thread(target=_drain, args=(proc.stdout, buffers[i]))
-        for i, proc in enumerate(processes)
-        if i > 0
-    ]
-    for reader in readers:
-        reader.start()
-    try:
-        done = 0
-        total = len(commits)
-        first_stdout = processes[0].stdout
-        assert first_stdout is not None
-        sources: list[Iterator[bytes]] = [iter(lambda: first_stdout.read(_CHUNK), b"")]
-        sources += [_buffered(readers[i - 1], buffers[i]) for i in range(1, parts)]
-        for source in sources:
-            done = _apply_log(source, state, done, total, progress)
-    finally:
-        for feeder in feeders:
-            feeder.join()
-        for reader in readers:
-            reader.join()
-        for proc in processes:
-            if proc.stdout is not None:
-                proc.stdout.close()
-            stderr = proc.stderr.read() if proc.stderr is not None else b""
-            if proc.wait() != 0:
-                detail = stderr.decode("utf-8", "replace").strip().splitlines()
-                raise GitFailed(f"git log failed in {repo}: {detail[-1] if detail else ''}")
-    if progress is not None:
-        progress(total, total)
-
-
-def _feed(stdin: IO[bytes] | None, commits: list[bytes]) -> None:
-    assert stdin is not None
-    try:
-        stdin.write(b"\n".join(commits) + b"\n")
-    finally:
-        stdin.close()
-
-
-def _drain(stdout: IO[bytes] | None, into: list[bytes]) -> None:
-    assert stdout is not None
-    while chunk := stdout.read(_CHUNK):
-        into.append(chunk)
-
-
-def _buffered(reader: threading.Thread, buffer: list[bytes]) -> Iterator[bytes]:
-    reader.join()
-    buffer.reverse()
-    while buffer:
-        yield buffer.pop()  # frees each chunk once parsed
-
-
-def _complete_commits(chunks: Iterator[bytes]) -> Iterator[str]:
-    """Yield decoded text holding whole commits only: cut before the last header seen."""
-    pending = b""
-    for chunk in chunks:
-        data = pending + chunk
-        cut = data.rfind(b"\0\x01")
-        if cut < 0:
-            pending = data
+def replay(blocks: dict[bytes, bytes], tip: str, state: HistoryState, since: int | None) -> None:
+    """Apply the commits of `blocks` to `state`, parents first, in replay order."""
+    headers: dict[bytes, list[bytes]] = {}
+    parents: dict[bytes, list[bytes]] = {}
+    for commit, block in blocks.items():
+        fields = block.split(b"\0", 6)
+        headers[commit] = fields
+        parents[commit] = fields[1].split()
+    order = replay_order(parents, tip.encode())
+    del parents
+    # Identities repeat on almost every commit: decode each (name, e-mail) once.
+    known: dict[tuple[bytes, bytes], int] = {}
+    for commit in order:
+        fields = headers[commit]
+        if b" " in fields[1]:
+            continue  # merges add nothing
+        if since is not None and int(fields[2]) < since:
             continue
-        pending = data[cut + 1 :]
-        # surrogateescape keeps paths that are not UTF-8 distinct and round-trippable.
-        yield data[: cut + 1].decode("utf-8", "surrogateescape")
-    if pending:
-        yield pending.decode("utf-8", "surrogateescape")
+        at = int(fields[5])
+        key = (fields[3], fields[4])
+        ident = known.get(key)
+        if ident is None:
+            ident = known[key] = state.begin_commit(_text(key[0]), _text(key[1]), at)
+        else:
+            state.count_commit(ident, at)
+        if len(fields) == 7 and len(fields[6]) > 1:
+            _apply_changes(state, ident, at, _text(fields[6]).split("\0"))
 
 
-def _apply_log(
-    chunks: Iterator[bytes],
-    state: HistoryState,
-    done: int,
-    total: int,
-    progress: ProgressCallback | None,
-) -> int:
-    """Parse `git log -z --name-status` output positionally and apply it to `state`.
+def _text(raw: bytes) -> str:
+    # surrogateescape keeps paths that are not UTF-8 distinct and round-trippable.
+    return raw.decode("utf-8", "surrogateescape")
 
-    Tokens are NUL-separated; a commit header starts with \x01 and has four fields, a
-    status is one letter (R and C with a score) followed by one path, or two for R/C.
-    """
-    ident = -1
-    at = 0
-    begin, add, modify = state.begin_commit, state.add, state.modify
-    delete, rename = state.delete, state.rename
-    for text in _complete_commits(chunks):
-        tokens = text.split("\0")
-        end = len(tokens)
-        i = 0
-        while i < end:
-            token = tokens[i]
+
+def _apply_changes(state: HistoryState, ident: int, at: int, tokens: list[str]) -> None:
+    """Apply one commit's `--name-status -z` tokens: a status letter (R and C with a
+    score) followed by one path, or two for R and C."""
+    end = len(tokens)
+    i = 0
+    while i < end:
+        token = tokens[i]
+        kind = token[:1]
+        if kind == "\n":  # git puts a newline between the header and the first status
+            token = token[1:]
             kind = token[:1]
-            if kind == "\n":  # git puts a newline between a header and its first status
-                token = token[1:]
-                kind = token[:1]
-            if kind == "M" or kind == "T":  # a type change counts as a change
-                modify(ident, tokens[i + 1], at)
-                i += 2
-            elif kind == "\x01":
-                at = int(tokens[i + 3])
-                ident = begin(tokens[i + 1], tokens[i + 2], at)
-                i += 4
-                done += 1
-                if progress is not None and done % 1000 == 0:
-                    progress(done, total)
-            elif kind == "A":
-                add(ident, tokens[i + 1], at)
-                i += 2
-            elif kind == "D":
-                delete(tokens[i + 1])
-                i += 2
-            elif kind == "R":
-                rename(ident, tokens[i + 1], tokens[i + 2], at)
-                i += 3
-            elif kind == "C":  # only if copies were asked for: the copy is a new file
-                add(ident, tokens[i + 2], at)
-                i += 3
-            elif not token:
-                i += 1
-            else:
-                raise GitFailed(f"unexpected git log output near {token[:40]!r}")
-    return done
+        if kind == "M" or kind == "T":  # a type change counts as a change
+            state.modify(ident, tokens[i + 1], at)
+            i += 2
+        elif kind == "A":
+            state.add(ident, tokens[i + 1], at)
+            i += 2
+        elif kind == "D":
+            state.delete(tokens[i + 1])
+            i += 2
+        elif kind == "R":
+            state.rename(ident, tokens[i + 1], tokens[i + 2], at)
+            i += 3
+        elif kind == "C":  # only if copies were asked for: the copy is a new file
+            state.add(ident, tokens[i + 2], at)
+            i += 3
+        elif not token:
+            i += 1
+        else:
+            raise GitFailed(f"unexpected git log output near {token[:40]!r}")

@@ -11,33 +11,10 @@ Commit ids stay as bytes: decoding 100k of them would cost more than the walk it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(slots=True)
-class CommitGraph:
-    """`git rev-list --timestamp --parents` output: parents and commit time per commit."""
-
-    parents: dict[bytes, list[bytes]]
-    committed_at: dict[bytes, int]
-
-
-def parse_rev_list(output: bytes, *, with_times: bool) -> CommitGraph:
-    parents: dict[bytes, list[bytes]] = {}
-    times: dict[bytes, int] = {}
-    for line in output.splitlines():
-        fields = line.split()
-        if len(fields) < 2:
-            continue
-        parents[fields[1]] = fields[2:]
-        if with_times:
-            times[fields[1]] = int(fields[0])
-    return CommitGraph(parents, times)
-
-
-def replay_order(graph: CommitGraph, tip: bytes) -> list[bytes]:
-    """Every commit of the graph reachable from tip, parents first, in segment order."""
-    parents = graph.parents
+def replay_order(parents: dict[bytes, list[bytes]], tip: bytes) -> list[bytes]:
+    """Every commit of `parents` (commit -> its parents, for the commits in the range)
+    reachable from tip, parents first, in segment order."""
     line: list[bytes] = []
     cursor: bytes | None = tip
     while cursor is not None:
@@ -80,12 +57,3 @@ def _emit_ancestors_first(
         else:
             stack.pop()
             ordered.append(commit)
-
-
-def commits_to_replay(graph: CommitGraph, order: list[bytes], since: int | None) -> list[bytes]:
-    """The commits whose diffs count: merges add nothing; commits before `since` neither."""
-    parents = graph.parents
-    if since is None:
-        return [commit for commit in order if len(parents[commit]) <= 1]
-    times = graph.committed_at
-    return [commit for commit in order if len(parents[commit]) <= 1 and times[commit] >= since]

@@ -59,6 +59,15 @@ class HistoryState:
         self.commits_read += 1
         return ident
 
+    def count_commit(self, ident: int, authored_at: int) -> None:
+        """Another commit by an identity already registered by begin_commit."""
+        self.commits_by_identity[ident] += 1
+        if authored_at < self.first_commit_at[ident]:
+            self.first_commit_at[ident] = authored_at
+        if authored_at > self.last_commit_at[ident]:
+            self.last_commit_at[ident] = authored_at
+        self.commits_read += 1
+
     def add(self, ident: int, path: str, at: int) -> None:
         record = self.files.get(path)
         if record is None:
