@@ -77,12 +77,21 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import call_command
 
+    from peerlearn.periodic import PeriodicScheduler
+
     options: list[str] = ["--no-reload", "--interval", str(args.interval)]
     if args.batch:
         options.append("--batch")
     if args.queue:
         options += ["--queue-name", args.queue]
-    call_command("db_worker", *options)
+    scheduler = None if args.batch or args.no_periodic else PeriodicScheduler()
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        call_command("db_worker", *options)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
     return 0
 
 
@@ -222,12 +231,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2, help="web processes (default 2)")
     serve.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
 
-    worker = add("worker", cmd_worker, "Run a background worker that executes queued tasks.")
+    worker = add(
+        "worker",
+        cmd_worker,
+        "Run a background worker that executes queued tasks and enqueues periodic jobs "
+        "(session reminders, pruning of old task results).",
+    )
     worker.add_argument(
         "--interval", type=float, default=1.0, help="seconds between polls (default 1)"
     )
     worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
     worker.add_argument("--queue", help="only this queue")
+    worker.add_argument(
+        "--no-periodic",
+        action="store_true",
+        help="do not enqueue periodic jobs (session reminders every 10 minutes, daily pruning)",
+    )
 
     migrate = add("migrate", cmd_migrate, "Create or upgrade the database tables.")
     migrate.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2, 3])

@@ -26,3 +26,12 @@ def send_series_invitations(series_id: int, sequence: int) -> int:
     if series is None or series.sequence != sequence:
         return 0
     return mail.send(mail.series_invitations(series_id))
+
+
+@task()
+def send_due_reminders() -> dict[str, int]:
+    """Enqueued by the worker's periodic scheduler (peerlearn.periodic) every few minutes."""
+    from peerlearn.schedule.reminders import reminders_send_due
+
+    run = reminders_send_due()
+    return {"sent": run.sent, "skipped": run.skipped, "materialised": run.materialised}

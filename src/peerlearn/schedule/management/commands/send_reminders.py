@@ -1,6 +1,7 @@
 """`peerlearn manage send_reminders`: e-mail tomorrow's sessions' reminders, once each.
 
-Run it every few minutes from cron or a systemd timer (see docs/sessions.md). Safe to
+Every `peerlearn worker` already enqueues this job every 10 minutes (peerlearn.periodic);
+the command is for running it by hand or from cron. Safe to
 run on several machines at once: each reminder is claimed before it is sent.
 """
 
