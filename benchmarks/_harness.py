@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from peerlearn.cli import gunicorn_command  # no Django import: safe before settings exist
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 WRK_SCRIPT = BENCHMARKS / "_harness_wrk.lua"
@@ -128,9 +130,6 @@ def process_tree_cpu_seconds(root: int) -> float:
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[Server]:
     """`peerlearn serve`'s gunicorn command on loopback."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from peerlearn.cli import gunicorn_command
-
     port = free_port()
     log_path = Path(env["PEERLEARN_DATA_DIR"]) / "gunicorn.log"
     with log_path.open("wb") as log:

@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import os
 import shlex
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +196,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--no-report", action="store_true", help="do not touch docs/benchmarks.md")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
     command = shlex.join([".venv/bin/python", "benchmarks/web_pages.py", *sys.argv[1:]])
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     runs = [measure(database, args) for database in databases]
