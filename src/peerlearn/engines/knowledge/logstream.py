@@ -66,8 +66,13 @@ class _Reader:
                     return
             else:
                 return  # the other reader has everything we were going to read
+            if self.done.is_set():
+                # The other reader finished first and our git was stopped: this end of
+                # file is not the end of the history, and `pending` is a torn record.
+                return
             if pending.strip(b"\0\n"):
-                self.met = self._store([pending])
+                # Same bytes as when the record is cut at the next header's separator.
+                self.met = self._store([pending.rstrip(b"\0")])
             # At its end a reader has read the whole history on its own.
             self.reached_end = True
         except (OSError, ValueError):
