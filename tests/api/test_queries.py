@@ -27,8 +27,8 @@ def _team_of(cast: Cast, size: int) -> tuple[int, Client]:
     return team.pk, client
 
 
-# token with user and organisation, team, alice's role (access check), count, the page
-MEMBERS_QUERIES = 5
+# token with user and organisation, team with alice's role (access check), count, the page
+MEMBERS_QUERIES = 4
 
 
 @pytest.mark.parametrize("size", [1, 60])

@@ -42,6 +42,8 @@ CSRF_TRUSTED_ORIGINS = env_list("PEERLEARN_CSRF_TRUSTED_ORIGINS", [])
 BASE_URL = env_str("PEERLEARN_BASE_URL", "http://localhost:8000").rstrip("/")
 
 _database_url = env_str("DATABASE_URL", "")
+if not _database_url:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE = (
     parse_database_url(_database_url)
     if _database_url

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django_tasks_db.models import DBTaskResult
 
@@ -23,15 +23,17 @@ class TeamCard:
 
 
 def dashboard_teams(user: AnyUser) -> list[TeamCard]:
-    teams = list(
-        teams_visible_to(user).annotate(member_count=Count("memberships")).order_by("name")
+    """The viewer's teams with member counts and the viewer's role, in one query."""
+    my_role = Membership.objects.filter(team=OuterRef("pk"), user_id=user.pk or 0).values("role")
+    teams = (
+        teams_visible_to(user)
+        .annotate(member_count=Count("memberships"), my_role=Subquery(my_role[:1]))
+        .order_by("name")
     )
-    roles = dict(
-        Membership.objects.filter(user_id=user.pk or 0, team__in=[t.pk for t in teams]).values_list(
-            "team_id", "role"
-        )
-    )
-    return [TeamCard(team=t, member_count=t.member_count, my_role=roles.get(t.pk)) for t in teams]
+    return [
+        TeamCard(team=t, member_count=t.member_count, my_role=t.my_role)
+        for t in teams
+    ]
 
 
 def team_members(team: Team) -> QuerySet[Membership]:

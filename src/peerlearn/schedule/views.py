@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from peerlearn.engines.schedule import ical
-from peerlearn.people.access import can, get_team_for_user
+from peerlearn.people.access import get_team_access, get_team_for_user
 from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import services
@@ -48,7 +48,8 @@ def attach_errors(form: Form, error: ValidationError) -> None:
 
 @login_required
 def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
-    team = get_team_for_user(request.user, team_id, TeamAction.VIEW)
+    access = get_team_access(request.user, team_id, TeamAction.VIEW)
+    team = access.team
     now = timezone.now()
     upcoming = slots_for_teams([team.pk], now, now + dt.timedelta(weeks=UPCOMING_WEEKS))
     context = {
@@ -56,7 +57,7 @@ def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
         "upcoming": upcoming,
         "past": past_sessions(team.pk, now),
         "series_list": team.session_series.filter(cancelled_at__isnull=True).order_by("title"),
-        "can_facilitate": can(request.user, team, TeamAction.FACILITATE),
+        "can_facilitate": access.allows(TeamAction.FACILITATE),
         "weeks": UPCOMING_WEEKS,
     }
     return render(request, "schedule/team_sessions.html", context)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from peerlearn.people.access import can, get_team_for_user
+from peerlearn.people.access import get_team_access
 from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import dashboard_teams, team_members
 from peerlearn.schedule.dashboard import team_schedules
@@ -25,13 +25,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
-    team = get_team_for_user(request.user, team_id, TeamAction.VIEW)
+    access = get_team_access(request.user, team_id, TeamAction.VIEW)
+    team = access.team
     page = Paginator(team_members(team), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "team": team,
-        "page": page,
-        "can_manage": can(request.user, team, TeamAction.MANAGE),
-    }
+    context = {"team": team, "page": page, "can_manage": access.allows(TeamAction.MANAGE)}
     template = "web/team.html#members" if request.htmx else "web/team.html"
     return render(request, template, context)
 
