@@ -101,7 +101,7 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
-        while not self._stop.wait(0.02):
+        while not self._stop.wait(0.05):
             self.peak_kb = max(self.peak_kb, tree_pss_kb(os.getpid()))
 
     def __enter__(self) -> PeakMemory:
