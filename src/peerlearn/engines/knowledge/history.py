@@ -58,8 +58,17 @@ def read_history(
     tip = resolve_tip(repo, _timestamp(as_of))
     mailmap_id = blob_id(repo, tip, ".mailmap")
 
+    # The tree at the tip (paths and sizes) is listed while the history is read.
     sizes: dict[str, int] = {}
-    sizes_thread = threading.Thread(target=lambda: sizes.update(tree_sizes(repo, tip)))
+    failures: list[Exception] = []
+
+    def list_tree() -> None:
+        try:
+            sizes.update(tree_sizes(repo, tip))
+        except Exception as error:  # re-raised in the caller's thread below
+            failures.append(error)
+
+    sizes_thread = threading.Thread(target=list_tree)
     sizes_thread.start()
 
     state = previous
@@ -84,6 +93,8 @@ def read_history(
         replay(blocks, tip, state, since_ts)
     state.tip = tip
     sizes_thread.join()
+    if failures:
+        raise failures[0]
     return HistorySnapshot(state, sizes, incremental, state.commits_read - before)
 
 
@@ -95,6 +106,7 @@ def replay(blocks: dict[bytes, bytes], tip: str, state: HistoryState, since: int
         fields = block.split(b"\0", 6)
         headers[commit] = fields
         parents[commit] = fields[1].split()
+    blocks.clear()  # the fields now hold the same bytes; free the originals
     order = replay_order(parents, tip.encode())
     del parents
     # Identities repeat on almost every commit: decode each (name, e-mail) once.
@@ -124,6 +136,7 @@ def _text(raw: bytes) -> str:
 def _apply_changes(state: HistoryState, ident: int, at: int, tokens: list[str]) -> None:
     """Apply one commit's `--name-status -z` tokens: a status letter (R and C with a
     score) followed by one path, or two for R and C."""
+    files = state.files
     end = len(tokens)
     i = 0
     while i < end:
@@ -133,7 +146,15 @@ def _apply_changes(state: HistoryState, ident: int, at: int, tokens: list[str]) 
             token = token[1:]
             kind = token[:1]
         if kind == "M" or kind == "T":  # a type change counts as a change
-            state.modify(ident, tokens[i + 1], at)
+            record = files.get(tokens[i + 1])
+            entry = record.contributors.get(ident) if record is not None else None
+            if entry is not None and record is not None:
+                # The most common event by far, inlined: the same person changes again.
+                entry[1] += 1
+                if at > record.last_change_at:
+                    record.last_change_at = at
+            else:
+                state.modify(ident, tokens[i + 1], at)
             i += 2
         elif kind == "A":
             state.add(ident, tokens[i + 1], at)
