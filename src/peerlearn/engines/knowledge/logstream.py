@@ -66,9 +66,9 @@ class _Reader:
                     return
             else:
                 return  # the other reader has everything we were going to read
-            if self.done.is_set():
-                # The other reader finished first and our git was stopped: this end of
-                # file is not the end of the history, and `pending` is a torn record.
+            if self.done.is_set() or self.process.wait() != 0:
+                # The other reader finished first and our git was stopped, or git failed:
+                # this end of file is not the end of the history; `pending` may be torn.
                 return
             if pending.strip(b"\0\n"):
                 # Same bytes as when the record is cut at the next header's separator.
