@@ -96,6 +96,24 @@ def test_team_feed_carries_series_overrides_skips_and_singles(cast: Cast) -> Non
     assert "Agenda" in str(one_off["DESCRIPTION"])
 
 
+def test_a_retitled_occurrence_shows_its_own_title_and_notes_in_the_feed(cast: Cast) -> None:
+    series = make_series(cast.platform, facilitator=cast.fiona)
+    guest = series_services.occurrence_materialise(series=series, original_start=berlin(2030, 3, 6))
+    services.session_update(
+        session=guest, changes={"title": "Guest talk: packfiles", "notes": "Bring a laptop"}
+    )
+    _, token = calendar_feed_create(owner=cast.bob, team=cast.platform)
+    events = [
+        e for e in _events(Client().get(_feed_url(token)).content) if str(e["UID"]) == series.uid
+    ]
+    master = next(e for e in events if "RECURRENCE-ID" not in e)
+    (override,) = [e for e in events if "RECURRENCE-ID" in e]
+    assert str(master["SUMMARY"]) == series.title
+    assert override.decoded("RECURRENCE-ID") == berlin(2030, 3, 6)
+    assert str(override["SUMMARY"]) == "Guest talk: packfiles"
+    assert "Bring a laptop" in str(override["DESCRIPTION"])
+
+
 def test_uid_is_stable_and_sequence_grows_across_edits(cast: Cast) -> None:
     session = make_session(cast.platform)
     _, token = calendar_feed_create(owner=cast.bob, team=cast.platform)

@@ -90,6 +90,8 @@ def override_of(
             else None
         ),
         location=occurrence.location if occurrence.location != series.location else None,
+        title=occurrence.title if occurrence.title != series.title else None,
+        note=occurrence.notes,
     )
     unchanged = recurrence.Override(original_start=occurrence.original_start)
     # A row made only for an RSVP changes nothing a calendar shows: no override.

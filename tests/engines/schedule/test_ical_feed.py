@@ -123,6 +123,19 @@ def test_overrides_share_the_uid_and_name_their_occurrence() -> None:
         assert str(override["URL"]) == "https://peerlearn.example/sessions/series/7"
 
 
+def test_an_override_can_retitle_its_occurrence_only() -> None:
+    retitled = Override(at(BERLIN, 2024, 10, 30), title="Guest talk: packfiles", note="Room 4")
+    series = dataclasses.replace(WEEKLY, overrides=(*WEEKLY.overrides[:2], retitled))
+    cal = _parse(feed([lunch_event(series)], name="Platform"))
+    assert str(_master(cal, "series-7@peerlearn.example")["SUMMARY"]) == (
+        "Lunch & Learn: git internals"
+    )
+    overrides = _by_recurrence_id(cal, "series-7@peerlearn.example")
+    assert str(overrides[at(BERLIN, 2024, 10, 30)]["SUMMARY"]) == "Guest talk: packfiles"
+    assert str(overrides[at(BERLIN, 2024, 10, 30)]["DESCRIPTION"]).startswith("Room 4")
+    assert str(overrides[at(BERLIN, 2024, 3, 27)]["SUMMARY"]) == "Lunch & Learn: git internals"
+
+
 def test_uid_stable_and_sequence_as_given_across_an_edit() -> None:
     before = feed([lunch_event(sequence=1)], name="Platform")
     extra = Override(at(BERLIN, 2024, 6, 5), cancelled=True)

@@ -227,7 +227,9 @@ def _write_event(out: ContentWriter, event: CalendarEvent, stamp: dt.datetime | 
         _write_single(out, event, event.schedule, stamp)
         return
     series = event.schedule
-    _begin_vevent(out, event, stamp, series.facilitator, series.location, "", event.cancelled)
+    _begin_vevent(
+        out, event, stamp, series.facilitator, series.location, "", event.cancelled, event.summary
+    )
     out.line(date_time("DTSTART", series.first_wall))
     out.line(f"DURATION:{duration(series.duration)}")
     out.line(f"RRULE:{ics_writer.recur(series.rrule_parts)}")
@@ -246,7 +248,9 @@ def _write_single(
     timezones.require_aware(single.start, field="start")
     if single.duration_minutes < 1:
         raise ScheduleError("A session lasts at least 1 minute", field="duration")
-    _begin_vevent(out, event, stamp, single.facilitator, single.location, "", event.cancelled)
+    _begin_vevent(
+        out, event, stamp, single.facilitator, single.location, "", event.cancelled, event.summary
+    )
     out.line(date_time("DTSTART", _ics_moment(single.start)))
     out.line(f"DURATION:{duration(dt.timedelta(minutes=single.duration_minutes))}")
     _write_alarms(out, event)
@@ -264,7 +268,8 @@ def _write_override(
     facilitator = override.facilitator if override.facilitator is not None else series.facilitator
     location = override.location if override.location is not None else series.location
     cancelled = event.cancelled or override.cancelled
-    _begin_vevent(out, event, stamp, facilitator, location, override.note, cancelled)
+    summary = override.title if override.title is not None else event.summary
+    _begin_vevent(out, event, stamp, facilitator, location, override.note, cancelled, summary)
     out.line(date_time("RECURRENCE-ID", wall))
     start = _resolved(wall).astimezone(series.tz) if override.start is None else override.start
     out.line(date_time("DTSTART", _ics_moment(start)))
@@ -283,6 +288,7 @@ def _begin_vevent(
     location: str,
     note: str,
     cancelled: bool,
+    summary: str,
 ) -> None:
     timezones.require_aware(event.last_modified, field="last_modified")
     out.begin("VEVENT")
@@ -290,7 +296,7 @@ def _begin_vevent(
     out.line(f"DTSTAMP:{ics_writer.utc(stamp or event.last_modified)}")
     out.line(f"LAST-MODIFIED:{ics_writer.utc(event.last_modified)}")
     out.line(f"SEQUENCE:{event.sequence:d}")
-    out.line(f"SUMMARY:{text(event.summary)}")
+    out.line(f"SUMMARY:{text(summary)}")
     out.line(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     description = _description(event.description, facilitator, note)
     if description:

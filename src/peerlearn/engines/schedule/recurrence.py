@@ -37,7 +37,8 @@ class Override:
     """A change to one occurrence, named by its ``original_start`` (aware).
 
     Either ``cancelled``, or any of a new ``start`` (aware), ``duration_minutes``,
-    ``facilitator`` and ``location``; unset fields keep the series' values.
+    ``facilitator``, ``location`` and ``title``; unset fields keep the series' values.
+    ``note`` is added to that occurrence's description.
     """
 
     original_start: dt.datetime
@@ -47,6 +48,7 @@ class Override:
     facilitator: str | None = None
     location: str | None = None
     note: str = ""
+    title: str | None = None
 
     @property
     def moved(self) -> bool:
