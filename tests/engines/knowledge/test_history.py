@@ -176,3 +176,11 @@ def test_a_git_failure_is_reported_in_one_line(repo: GitRepo) -> None:
     repo.commit(ALICE, write={"a.py": "a\n"})
     with pytest.raises(GitFailed, match="git log failed"):
         read_blocks(repo.path, ["no-such-revision"], both_ends=True)
+
+
+def test_a_bare_clone_is_analysed_like_its_origin(repo: GitRepo, tmp_path: Path) -> None:
+    repo.commit(ALICE, write={"a.py": text(5)})
+    repo.commit(BOB, move={"a.py": "b.py"})
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(bare)], check=True)
+    assert analyze_repository(bare, now=NOW).map == analyze_repository(repo.path, now=NOW).map
