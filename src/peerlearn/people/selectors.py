@@ -30,10 +30,7 @@ def dashboard_teams(user: AnyUser) -> list[TeamCard]:
         .annotate(member_count=Count("memberships"), my_role=Subquery(my_role[:1]))
         .order_by("name")
     )
-    return [
-        TeamCard(team=t, member_count=t.member_count, my_role=t.my_role)
-        for t in teams
-    ]
+    return [TeamCard(team=t, member_count=t.member_count, my_role=t.my_role) for t in teams]
 
 
 def team_members(team: Team) -> QuerySet[Membership]:
