@@ -30,7 +30,8 @@ class AnalysisOptions:
     identity: IdentityOptions = field(default_factory=IdentityOptions)
     exclusions: ExclusionRules = field(default_factory=ExclusionRules)
     prune_truck_factor: bool = False  # the reference tool's 10 % pruning
-    jobs: int = 2  # git processes reading history in parallel
+    # Above 1, a full history is read by two git processes from both ends (both cores).
+    jobs: int = 2
 
 
 @dataclass(frozen=True, slots=True)

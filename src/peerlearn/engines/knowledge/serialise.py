@@ -14,6 +14,12 @@ def _iso(timestamp: int) -> str | None:
 
 
 def map_to_dict(knowledge: KnowledgeMap, *, files: bool = True) -> dict[str, Any]:
+    # One pass over the files, not one per person: big repositories have thousands of both.
+    authored: dict[str, int] = {}
+    for entry in knowledge.files:
+        for person in entry.authors:
+            authored[person] = authored.get(person, 0) + 1
+    active = set(knowledge.active_people)
     data: dict[str, Any] = {
         "tip": knowledge.tip,
         "reference_time": knowledge.reference_time.isoformat(),
@@ -25,8 +31,8 @@ def map_to_dict(knowledge: KnowledgeMap, *, files: bool = True) -> dict[str, Any
                 **asdict(person),
                 "first_commit_at": _iso(person.first_commit_at),
                 "last_commit_at": _iso(person.last_commit_at),
-                "active": person.key in knowledge.active_people,
-                "files_authored": len(knowledge.files_of(person.key)),
+                "active": person.key in active,
+                "files_authored": authored.get(person.key, 0),
             }
             for person in knowledge.people
         ],
