@@ -98,15 +98,11 @@ def read_history(
     return HistorySnapshot(state, sizes, incremental, state.commits_read - before)
 
 
-def replay(blocks: dict[bytes, bytes], tip: str, state: HistoryState, since: int | None) -> None:
-    """Apply the commits of `blocks` to `state`, parents first, in replay order."""
-    headers: dict[bytes, list[bytes]] = {}
-    parents: dict[bytes, list[bytes]] = {}
-    for commit, block in blocks.items():
-        fields = block.split(b"\0", 6)
-        headers[commit] = fields
-        parents[commit] = fields[1].split()
-    blocks.clear()  # the fields now hold the same bytes; free the originals
+def replay(
+    headers: dict[bytes, list[bytes]], tip: str, state: HistoryState, since: int | None
+) -> None:
+    """Apply the commits read by read_blocks to `state`, parents first, in replay order."""
+    parents = {commit: fields[1].split() for commit, fields in headers.items()}
     order = replay_order(parents, tip.encode())
     del parents
     # Identities repeat on almost every commit: decode each (name, e-mail) once.

@@ -34,12 +34,12 @@ _CHUNK = 1 << 20
 
 
 class _Reader:
-    """Drains one git process into {commit id: block}. A block is the commit's record
-    without the leading \\x01: id, parents, commit time, name, e-mail, author time, then
-    the NUL-separated changes."""
+    """Drains one git process into {commit id: fields}. The fields of a commit are its id,
+    parents, commit time, name, e-mail and author time, then (if any) its NUL-separated
+    changes as one field. Splitting here happens while git is still diffing."""
 
     def __init__(self, repo: Path, args: list[str], done: threading.Event) -> None:
-        self.blocks: dict[bytes, bytes] = {}
+        self.blocks: dict[bytes, list[bytes]] = {}
         self.other: _Reader | None = None
         self.done = done
         self.reached_end = False
@@ -89,8 +89,9 @@ class _Reader:
         for part in parts:
             if part[:1] == b"\x01":
                 part = part[1:]
-            commit = part[: part.index(b"\0")]
-            blocks[commit] = part
+            fields = part.split(b"\0", 6)
+            commit = fields[0]
+            blocks[commit] = fields
             if other is not None and commit in other:
                 met = True
         return met
@@ -102,8 +103,8 @@ def read_blocks(
     *,
     both_ends: bool,
     progress: Callable[[int], None] | None = None,
-) -> dict[bytes, bytes]:
-    """Every commit that `git log <revisions>` shows, as blocks keyed by commit id."""
+) -> dict[bytes, list[bytes]]:
+    """Every commit that `git log <revisions>` shows, as fields keyed by commit id."""
     done = threading.Event()
     readers = [_Reader(repo, [*LOG_ARGS, *revisions], done)]
     if both_ends:
@@ -139,7 +140,7 @@ def read_blocks(
         raise GitFailed(f"git log failed in {repo}: {detail}")
     for reader in readers:
         reader.stderr.close()
-    blocks: dict[bytes, bytes] = {}
+    blocks: dict[bytes, list[bytes]] = {}
     for reader in readers:
         blocks.update(reader.blocks)
     return blocks

@@ -86,6 +86,12 @@ def authorship_from_counts(
     """`counts` holds (person, first event, deliveries); the lowest first event created it."""
     if not counts:
         return FileAuthorship(path, size, 0, last_change_at, (), (), None)
+    if len(counts) == 1:
+        # One person only (common): FA = 1, AC = 0, sole and main author.
+        person, _, deliveries = counts[0]
+        doa = DOA_INTERCEPT + DOA_FIRST_AUTHOR + DOA_DELIVERY * deliveries
+        only = Authorship(person, True, deliveries, 0, doa, 1.0, True)
+        return FileAuthorship(path, size, deliveries, last_change_at, (only,), (person,), person)
     creator = min(counts, key=lambda c: c[1])[0]
     changes = sum(c[2] for c in counts)
     log1p = math.log1p
