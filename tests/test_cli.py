@@ -49,10 +49,11 @@ def test_every_command_has_help_saying_what_it_does(name: str) -> None:
     assert len(description.split()) >= 5, result.stdout
 
 
-def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["migrate", "serve", "worker"])
+def test_bad_environment_value_names_the_variable(tmp_path: Path, command: str) -> None:
     env = {**_clean_env(tmp_path), "PEERLEARN_HTTPS": "maybe"}
     result = subprocess.run(
-        [sys.executable, "-m", "peerlearn.cli", "migrate"],
+        [sys.executable, "-m", "peerlearn.cli", command],
         capture_output=True,
         text=True,
         env=env,

@@ -19,8 +19,14 @@ SETTINGS_MODULE = "peerlearn.config.settings"
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        # A bad environment variable: say which, without a traceback.
+        print(f"peerlearn: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -68,6 +74,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()  # a configuration error is reported here, once, not by every worker
     command = gunicorn_command(args.host, args.port, args.workers, args.threads)
     print(f"peerlearn serving on http://{args.host}:{args.port}/", flush=True)
     return subprocess.call(command)
@@ -278,14 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        return handler(args)
-    except ImproperlyConfigured as error:
-        # A bad environment variable: say which, without a traceback.
-        print(f"peerlearn: configuration error: {error}", file=sys.stderr)
-        return 2
+    return handler(args)
 
 
 if __name__ == "__main__":
