@@ -215,3 +215,31 @@ def test_rsvp_refusal_with_htmx_shows_the_reason_in_the_fragment(cast: Cast) -> 
     response = client.post(url, {"answer": "going"}, headers={"HX-Request": "true"})
     assert 'role="alert">This session is cancelled.' in response.content.decode()
     assert not Rsvp.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "action", ["occurrence_cancel", "occurrence_move", "occurrence_facilitator"]
+)
+def test_changing_a_date_the_series_does_not_meet_is_404_and_writes_nothing(
+    cast: Cast, action: str
+) -> None:
+    series = make_series(cast.platform, facilitator=cast.fiona)
+    not_a_meeting = occurrence_key(berlin(2030, 3, 7))  # a Thursday; the series meets Wednesdays
+    url = reverse(f"schedule:{action}", args=[series.pk, not_a_meeting])
+    data = {"date": "2030-03-08", "start_time": "10:00", "facilitator": cast.alice.pk}
+    response = client_for(cast.alice).post(url, data)
+    assert response.status_code == 404
+    assert not Session.objects.filter(series=series).exists()
+
+
+def test_a_refused_move_leaves_no_occurrence_row_behind(cast: Cast) -> None:
+    from django.core.exceptions import ValidationError
+
+    series = make_series(cast.platform, facilitator=cast.fiona)
+    with pytest.raises(ValidationError):
+        series_services.occurrence_move(
+            series=series,
+            original_start=berlin(2030, 3, 6),
+            starts_at=dt.datetime(2030, 3, 7, 12, 0),  # naive: refused by session_update
+        )
+    assert not Session.objects.filter(series=series).exists()

@@ -107,19 +107,21 @@ def session_invitations(session: Session) -> list[EmailMultiAlternatives]:
         else:
             ics, method = ical.invitation(event), ical.Method.REQUEST
             verb = "Updated" if session.sequence else "Invitation"
-        text = render_to_string(
-            "schedule/email/invitation.txt",
-            {
-                "session": session,
-                "person": person,
-                "cancelled": cancelled,
-                "agenda": agenda_of(session),
-                "url": session_url(session),
-            },
-        )
+        text = _invitation_text(session, person, cancelled=cancelled)
         subject = f"{verb}: {session.title} ({session.local_start:%a %d %b %H:%M %Z})"
         messages.append(_message(person=person, subject=subject, text=text, ics=ics, method=method))
     return messages
+
+
+def _invitation_text(session: Session, person: User, *, cancelled: bool) -> str:
+    context = {
+        "session": session,
+        "person": person,
+        "cancelled": cancelled,
+        "agenda": agenda_of(session),
+        "url": session_url(session),
+    }
+    return render_to_string("schedule/email/invitation.txt", context)
 
 
 def _load_series(series_id: int) -> Series:
@@ -144,16 +146,7 @@ def _occurrence_messages(session: Session) -> list[EmailMultiAlternatives]:
             method, verb = ical.Method.CANCEL, "Cancelled"
         else:
             ics, method, verb = ical.invitation(event), ical.Method.REQUEST, "Changed"
-        text = render_to_string(
-            "schedule/email/invitation.txt",
-            {
-                "session": session,
-                "person": person,
-                "cancelled": cancelled,
-                "agenda": agenda_of(session),
-                "url": session_url(session),
-            },
-        )
+        text = _invitation_text(session, person, cancelled=cancelled)
         subject = f"{verb}: {session.title} on {session.local_start:%a %d %b %H:%M %Z}"
         messages.append(_message(person=person, subject=subject, text=text, ics=ics, method=method))
     return messages

@@ -26,7 +26,7 @@ from peerlearn.schedule.models import (
     new_uid,
 )
 from peerlearn.schedule.rules import as_validation_error, engine_series
-from peerlearn.schedule.services import _set_leading_roles
+from peerlearn.schedule.services import _set_leading_roles, session_set_status, session_update
 
 RULE_FIELDS = (
     "time_zone",
@@ -297,6 +297,10 @@ def series_skip_remove(*, skip: SeriesSkip) -> None:
     announce_series_after_commit(series)
 
 
+class NoSuchOccurrence(ValidationError):
+    """The series has no date at the given original start."""
+
+
 def occurrence_materialise(*, series: Series, original_start: dt.datetime) -> Session:
     """The row for one occurrence, created from the series if it does not exist yet.
 
@@ -309,7 +313,9 @@ def occurrence_materialise(*, series: Series, original_start: dt.datetime) -> Se
     rule = engine_series(series, skips=series.skips.values_list("on", flat=True))
     found = recurrence.occurrences(rule, original_start, original_start + dt.timedelta(seconds=1))
     if not any(o.original_start == original_start for o in found):
-        raise ValidationError(f"{series.title} has no session at {original_start:%Y-%m-%d %H:%M}.")
+        raise NoSuchOccurrence(
+            f"{series.title} has no session at {original_start:%Y-%m-%d %H:%M}."
+        )
     try:
         with transaction.atomic():
             row = Session.objects.create(
@@ -330,3 +336,36 @@ def occurrence_materialise(*, series: Series, original_start: dt.datetime) -> Se
     except IntegrityError:
         return Session.objects.get(series=series, original_start=original_start)
     return row
+
+
+# One date of a series changed on its own: the row is made and changed in one
+# transaction, so a refused change (ValidationError) leaves no row behind either.
+
+
+@transaction.atomic
+def occurrence_move(
+    *, series: Series, original_start: dt.datetime, starts_at: dt.datetime
+) -> Session:
+    session = occurrence_materialise(series=series, original_start=original_start)
+    return session_update(session=session, changes={"starts_at": starts_at})
+
+
+@transaction.atomic
+def occurrence_cancel(*, series: Series, original_start: dt.datetime) -> Session:
+    session = occurrence_materialise(series=series, original_start=original_start)
+    return session_set_status(session=session, status=SessionStatus.CANCELLED)
+
+
+@transaction.atomic
+def occurrence_facilitator_set(
+    *, series: Series, original_start: dt.datetime, facilitator: User | None
+) -> Session:
+    session = occurrence_materialise(series=series, original_start=original_start)
+    co = session.roles.filter(role=SessionRole.CO_FACILITATOR).first()
+    return session_update(
+        session=session,
+        changes={},
+        facilitator=facilitator,
+        co_facilitator=co.person if co else None,
+        set_facilitators=True,
+    )

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,12 +17,12 @@ from peerlearn.engines.schedule import ical, recurrence
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.roles import TeamAction
-from peerlearn.schedule import series_services, services
+from peerlearn.schedule import series_services
 from peerlearn.schedule.access import SessionAction, can_session, get_series_for_user
 from peerlearn.schedule.calendar import series_event, with_calendar_relations
 from peerlearn.schedule.conflicts import series_conflicts
 from peerlearn.schedule.forms import FacilitatorForm, MoveForm, SeriesForm, SkipForm
-from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionRole, SessionStatus
+from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionStatus
 from peerlearn.schedule.rules import engine_series
 from peerlearn.schedule.selectors import (
     parse_occurrence_key,
@@ -190,7 +189,7 @@ def _materialise(series: Series, key: str) -> Session:
         return series_services.occurrence_materialise(
             series=series, original_start=_original_start(series, key)
         )
-    except ValidationError:
+    except series_services.NoSuchOccurrence:
         raise Http404("No such occurrence.") from None
 
 
@@ -244,16 +243,16 @@ def occurrence_move(request: AuthedRequest, series_id: int, key: str) -> HttpRes
     if not form.is_valid():
         messages.error(request, "Not moved: " + form.errors.as_text())
         return redirect("schedule:series", series.pk)
-    with transaction.atomic():  # materialise and change: all or nothing
-        session = _materialise(series, key)
-        try:
-            services.session_update(
-                session=session, changes={"starts_at": form.cleaned_data["starts_at"]}
-            )
-        except ValidationError as error:
-            transaction.set_rollback(True)
-            messages.error(request, "Not moved: " + " ".join(error.messages))
-            return redirect("schedule:series", series.pk)
+    original_start = _original_start(series, key)
+    try:
+        series_services.occurrence_move(
+            series=series, original_start=original_start, starts_at=form.cleaned_data["starts_at"]
+        )
+    except series_services.NoSuchOccurrence:
+        raise Http404("No such occurrence.") from None
+    except ValidationError as error:
+        messages.error(request, "Not moved: " + " ".join(error.messages))
+        return redirect("schedule:series", series.pk)
     messages.success(request, f"Moved to {form.cleaned_data['starts_at']:%A %d %B %H:%M}.")
     return redirect("schedule:series", series.pk)
 
@@ -262,14 +261,15 @@ def occurrence_move(request: AuthedRequest, series_id: int, key: str) -> HttpRes
 @require_POST
 def occurrence_cancel(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
-    with transaction.atomic():  # materialise and change: all or nothing
-        session = _materialise(series, key)
-        try:
-            services.session_set_status(session=session, status=SessionStatus.CANCELLED)
-        except ValidationError as error:
-            transaction.set_rollback(True)
-            messages.error(request, " ".join(error.messages))
-            return redirect("schedule:series", series.pk)
+    try:
+        session = series_services.occurrence_cancel(
+            series=series, original_start=_original_start(series, key)
+        )
+    except series_services.NoSuchOccurrence:
+        raise Http404("No such occurrence.") from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("schedule:series", series.pk)
     messages.success(request, f"{session.local_start:%A %d %B} is cancelled; the rest stays.")
     return redirect("schedule:series", series.pk)
 
@@ -282,15 +282,16 @@ def occurrence_facilitator(request: AuthedRequest, series_id: int, key: str) -> 
     if not form.is_valid():
         messages.error(request, "Not changed: " + form.errors.as_text())
         return redirect("schedule:series", series.pk)
-    with transaction.atomic():  # materialise and change: all or nothing
-        session = _materialise(series, key)
-        co = session.roles.filter(role=SessionRole.CO_FACILITATOR).first()
-        services.session_update(
-            session=session,
-            changes={},
+    try:
+        session = series_services.occurrence_facilitator_set(
+            series=series,
+            original_start=_original_start(series, key),
             facilitator=form.cleaned_data["facilitator"],
-            co_facilitator=co.person if co else None,
-            set_facilitators=True,
         )
+    except series_services.NoSuchOccurrence:
+        raise Http404("No such occurrence.") from None
+    except ValidationError as error:
+        messages.error(request, "Not changed: " + " ".join(error.messages))
+        return redirect("schedule:series", series.pk)
     messages.success(request, f"Facilitator of {session.local_start:%A %d %B} changed.")
     return redirect("schedule:series", series.pk)
