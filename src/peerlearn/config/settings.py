@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "peerlearn.web",
     "peerlearn.api",
     "peerlearn.schedule",
+    "peerlearn.knowledge",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +197,11 @@ TASKS = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Knowledge map ------------------------------------------------------------------
+# Folders under which a team may register a repository by its local path (absolute
+# paths; checked by peerlearn.knowledge's system check). Empty: local paths refused.
+KNOWLEDGE_REPOSITORY_ROOTS = env_list("PEERLEARN_REPOSITORY_ROOTS", [])
 
 LOGGING = {
     "version": 1,

@@ -14,5 +14,6 @@ urlpatterns = [
     path("account/tokens/", include("peerlearn.api.token_urls")),
     path("", include("peerlearn.people.urls")),
     path("", include("peerlearn.schedule.urls")),
+    path("", include("peerlearn.knowledge.urls")),
     path("", include("peerlearn.web.urls")),
 ]

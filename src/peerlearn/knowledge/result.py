@@ -1,0 +1,134 @@
+"""The stored form of a knowledge map, and the parsed form pages read.
+
+Stored: the engine's `map_to_dict(files=False)` plus one compact row per file
+(path, size, changes, last change, authors, main author), which is what the tree, the person panel
+and the what-if view need; per-file DOA detail is left out (it would triple the size).
+A 5,000-file map is about 0.6 MB of JSON (benchmarks/knowledge_pages.py).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from peerlearn.engines.knowledge import KnowledgeMap, map_to_dict
+
+RESULT_VERSION = 1
+
+
+def dumps_map(knowledge: KnowledgeMap) -> str:
+    data = map_to_dict(knowledge, files=False)
+    data["version"] = RESULT_VERSION
+    data["file_rows"] = [
+        [
+            entry.path,
+            entry.size,
+            entry.changes,
+            entry.last_change_at,
+            list(entry.authors),
+            entry.main_author,
+        ]
+        for entry in knowledge.files
+    ]
+    return json.dumps(data, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class FileRow:
+    path: str
+    size: int
+    changes: int
+    last_change_at: datetime | None
+    authors: tuple[str, ...]
+    main_author: str | None
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition("/")[2]
+
+    @property
+    def directory(self) -> str:
+        return self.path.rpartition("/")[0]
+
+
+@dataclass
+class StoredMap:
+    """A parsed result. Shared between requests of one process: never mutate it."""
+
+    data: dict[str, Any]
+    files: list[FileRow] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str) -> StoredMap:
+        data = json.loads(text)
+        rows = [
+            FileRow(path, size, changes, _when(at), tuple(authors), main)
+            for path, size, changes, at, authors, main in data.pop("file_rows")
+        ]
+        return cls(data, rows)
+
+    @cached_property
+    def people(self) -> dict[str, dict[str, Any]]:
+        return {person["key"]: person for person in self.data["people"]}
+
+    @cached_property
+    def active(self) -> frozenset[str]:
+        return frozenset(key for key, person in self.people.items() if person["active"])
+
+    @cached_property
+    def directories(self) -> dict[str, dict[str, Any]]:
+        return {d["path"]: d for d in self.data["directories"]}
+
+    @cached_property
+    def authors_by_file(self) -> dict[str, tuple[str, ...]]:
+        return {row.path: row.authors for row in self.files}
+
+    @cached_property
+    def files_by_directory(self) -> dict[str, list[FileRow]]:
+        grouped: dict[str, list[FileRow]] = {}
+        for row in self.files:
+            grouped.setdefault(row.directory, []).append(row)
+        return grouped
+
+    @cached_property
+    def main_author_files(self) -> dict[str, list[FileRow]]:
+        """The files each person is the main author of (highest DOA, and an author)."""
+        grouped: dict[str, list[FileRow]] = {}
+        for row in self.files:
+            if row.main_author is not None:
+                grouped.setdefault(row.main_author, []).append(row)
+        return grouped
+
+    def active_count(self, authors: tuple[str, ...] | list[str]) -> int:
+        return sum(1 for person in authors if person in self.active)
+
+
+def _when(timestamp: int) -> datetime | None:
+    return datetime.fromtimestamp(timestamp, UTC) if timestamp else None
+
+
+_CACHE: OrderedDict[tuple[int, str], StoredMap] = OrderedDict()
+_CACHE_SIZE = 8
+_LOCK = threading.Lock()
+
+
+def load_map(analysis_id: int, finished_at: datetime | None, text: str) -> StoredMap:
+    """Parse once per process: a finished analysis never changes. The key includes the
+    finish time because test databases hand out the same ids again."""
+    key = (analysis_id, finished_at.isoformat() if finished_at else "")
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
+    parsed = StoredMap.parse(text)
+    with _LOCK:
+        _CACHE[key] = parsed
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return parsed

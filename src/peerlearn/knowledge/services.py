@@ -1,0 +1,261 @@
+"""Every write to repositories and their analyses goes through these functions.
+
+The analysis itself (clone, fetch, read history) runs outside any transaction: it may
+take minutes, and a transaction open that long would hold SQLite's write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from peerlearn.engines.knowledge import HistoryState, KnowledgeError, analyze_repository
+from peerlearn.knowledge import sources
+from peerlearn.knowledge.models import Analysis, AnalysisStatus, Repository, SourceKind
+from peerlearn.knowledge.options import analysis_options, validate_options
+from peerlearn.knowledge.result import dumps_map
+from peerlearn.people.models import Team, User
+
+logger = logging.getLogger(__name__)
+
+# A run unfinished after this long was abandoned (its worker stopped): a new one may start.
+ABANDONED_AFTER = dt.timedelta(hours=6)
+RUNS_KEPT = 20
+
+
+def _check_name(*, team: Team, name: str, pk: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["Give the repository a name."]})
+    same_name = Repository.objects.filter(team=team, name__iexact=name)
+    if pk is not None:
+        same_name = same_name.exclude(pk=pk)
+    taken = same_name.exists()
+    if taken:
+        raise ValidationError({"name": [f"{team.name} already has a repository named {name}."]})
+    return name
+
+
+@transaction.atomic
+def repository_create(
+    *,
+    team: Team,
+    created_by: User | None,
+    name: str,
+    kind: str,
+    location: str,
+    active_months: int = 6,
+    prune_truck_factor: bool = False,
+    extra_exclusions: str = "",
+    bot_patterns: str = "",
+    aliases: str = "",
+) -> Repository:
+    """Register a repository and queue its first analysis."""
+    name = _check_name(team=team, name=name)
+    if kind not in SourceKind.values:
+        raise ValidationError({"kind": [f"Unknown kind of source {kind!r}."]})
+    try:
+        location = sources.check_location(kind, location)
+    except ValidationError as error:
+        raise ValidationError({"location": error.messages}) from None
+    validate_options(
+        active_months=active_months,
+        extra_exclusions=extra_exclusions,
+        bot_patterns=bot_patterns,
+        aliases=aliases,
+    )
+    repository = Repository.objects.create(
+        team=team,
+        name=name,
+        kind=kind,
+        location=location,
+        active_months=active_months,
+        prune_truck_factor=prune_truck_factor,
+        extra_exclusions=extra_exclusions.strip(),
+        bot_patterns=bot_patterns.strip(),
+        aliases=aliases.strip(),
+        created_by=created_by,
+    )
+    analysis_request(repository=repository, requested_by=created_by)
+    return repository
+
+
+@transaction.atomic
+def repository_update(
+    *,
+    repository: Repository,
+    requested_by: User | None,
+    name: str,
+    active_months: int,
+    prune_truck_factor: bool,
+    extra_exclusions: str,
+    bot_patterns: str,
+    aliases: str,
+) -> Repository:
+    """Change the name and options (not the source: register another repository for
+    that) and queue an analysis; it reads no history, only rebuilds the map."""
+    repository.name = _check_name(team=repository.team, name=name, pk=repository.pk)
+    validate_options(
+        active_months=active_months,
+        extra_exclusions=extra_exclusions,
+        bot_patterns=bot_patterns,
+        aliases=aliases,
+    )
+    repository.active_months = active_months
+    repository.prune_truck_factor = prune_truck_factor
+    repository.extra_exclusions = extra_exclusions.strip()
+    repository.bot_patterns = bot_patterns.strip()
+    repository.aliases = aliases.strip()
+    repository.save()
+    analysis_request(repository=repository, requested_by=requested_by)
+    return repository
+
+
+@transaction.atomic
+def repository_delete(*, repository: Repository) -> None:
+    pk = repository.pk
+    repository.delete()
+    transaction.on_commit(lambda: sources.remove_clone(pk))
+
+
+@transaction.atomic
+def analysis_request(*, repository: Repository, requested_by: User | None) -> Analysis:
+    """Queue an analysis, unless one is already waiting (it will read the latest options
+    and commits when it starts)."""
+    now = timezone.now()
+    Analysis.objects.filter(
+        repository=repository,
+        status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING],
+        created_at__lt=now - ABANDONED_AFTER,
+    ).update(status=AnalysisStatus.FAILED, finished_at=now, error="Abandoned: no worker ran it.")
+    waiting = Analysis.objects.filter(repository=repository, status=AnalysisStatus.QUEUED).first()
+    if waiting is not None:
+        return waiting
+    analysis = Analysis.objects.create(repository=repository, requested_by=requested_by)
+    analysis_id = analysis.pk
+
+    def enqueue() -> None:
+        from peerlearn.knowledge.tasks import analyse_repository
+
+        analyse_repository.enqueue(analysis_id)
+
+    transaction.on_commit(enqueue)
+    return analysis
+
+
+@transaction.atomic
+def _claim(*, analysis_id: int) -> bool:
+    claimed = Analysis.objects.filter(pk=analysis_id, status=AnalysisStatus.QUEUED).update(
+        status=AnalysisStatus.RUNNING, started_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def analysis_run(*, analysis_id: int) -> Analysis | None:
+    """Run a queued analysis. Returns None when it is gone or another worker has it.
+
+    Errors a person can fix (unreachable URL, not a repository, shallow, empty) are
+    stored on the analysis; the previous good result stays what pages show.
+    """
+    if not _claim(analysis_id=analysis_id):
+        return None
+    analysis = Analysis.objects.select_related("repository").filter(pk=analysis_id).first()
+    if analysis is None:
+        return None  # its repository was deleted meanwhile
+    repository = analysis.repository
+    previous = _previous_state(repository)
+    try:
+        with _exclusive(repository):
+            path = sources.prepare(repository)
+            run = analyze_repository(path, analysis_options(repository), previous=previous)
+    except (sources.SourceError, KnowledgeError) as error:
+        return _finish_failed(analysis_id=analysis_id, error=str(error))
+    except Exception as error:
+        _finish_failed(analysis_id=analysis_id, error=f"Unexpected error: {error!r}")
+        raise  # with its traceback, into the task log
+    return _finish_done(
+        analysis_id=analysis_id,
+        result=dumps_map(run.map),
+        state=run.state.dumps(),
+        incremental=run.incremental,
+        commits_read=run.commits_read,
+        commits_analysed=run.map.commits_analysed,
+        tip=run.map.tip or "",
+        truck_factor=run.map.truck_factor.value,
+        files_analysed=len(run.map.files),
+    )
+
+
+def _previous_state(repository: Repository) -> HistoryState | None:
+    text = (
+        Analysis.objects.filter(repository=repository, status=AnalysisStatus.DONE)
+        .exclude(state="")
+        .values_list("state", flat=True)
+        .first()
+    )
+    if not text:
+        return None
+    try:
+        return HistoryState.loads(text)
+    except (ValueError, KeyError, TypeError):
+        logger.warning("Knowledge state of %s unreadable; reading the whole history", repository)
+        return None
+
+
+@contextmanager
+def _exclusive(repository: Repository) -> Iterator[None]:
+    """One analysis per repository at a time on this machine: two fetches into one bare
+    clone would fight over its ref locks."""
+    folder = Path(settings.DATA_DIR) / "repositories"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{repository.pk}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@transaction.atomic
+def _finish_failed(*, analysis_id: int, error: str) -> Analysis | None:
+    analysis = Analysis.objects.select_for_update().filter(pk=analysis_id).first()
+    if analysis is None:
+        return None
+    analysis.status = AnalysisStatus.FAILED
+    analysis.error = error[:2000]
+    analysis.finished_at = timezone.now()
+    analysis.save(update_fields=["status", "error", "finished_at"])
+    _prune_runs(analysis.repository_id)
+    return analysis
+
+
+@transaction.atomic
+def _finish_done(*, analysis_id: int, **fields: object) -> Analysis | None:
+    analysis = Analysis.objects.select_for_update().filter(pk=analysis_id).first()
+    if analysis is None:
+        return None
+    for name, value in fields.items():
+        setattr(analysis, name, value)
+    analysis.status = AnalysisStatus.DONE
+    analysis.finished_at = timezone.now()
+    analysis.save()
+    # Only the newest good result is shown and only its state is needed next time.
+    Analysis.objects.filter(repository_id=analysis.repository_id).exclude(pk=analysis.pk).exclude(
+        result="", state=""
+    ).update(result="", state="")
+    _prune_runs(analysis.repository_id)
+    return analysis
+
+
+def _prune_runs(repository_id: int) -> None:
+    old = Analysis.objects.filter(repository_id=repository_id).values_list("pk", flat=True)[
+        RUNS_KEPT:
+    ]
+    # Never the run whose result pages show (the only one that still has a result).
+    Analysis.objects.filter(pk__in=list(old), result="").delete()

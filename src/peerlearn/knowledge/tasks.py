@@ -1,0 +1,21 @@
+"""Background task: thin, takes an id, calls the service."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from peerlearn.knowledge.services import analysis_run
+
+
+@task()
+def analyse_repository(analysis_id: int) -> dict[str, object]:
+    analysis = analysis_run(analysis_id=analysis_id)
+    if analysis is None:  # deleted, or another worker took it
+        return {"analysis": analysis_id, "status": "skipped"}
+    return {
+        "analysis": analysis_id,
+        "status": analysis.status,
+        "incremental": analysis.incremental,
+        "commits_read": analysis.commits_read,
+        "error": analysis.error,
+    }

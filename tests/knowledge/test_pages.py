@@ -1,0 +1,181 @@
+"""What the knowledge pages show, and that their query counts do not grow with the map."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from peerlearn.knowledge.models import AnalysisStatus, Repository
+from tests.conftest import Cast, client_for
+from tests.engines.knowledge.gitrepo import GitRepo, text
+
+from .conftest import ALICE, BOB, CAROL, Register, build_history, latest, reanalyse, recent_repo
+
+
+def page(repository: Repository, name: str = "repository") -> str:
+    return reverse(f"knowledge:{name}", args=[repository.pk])
+
+
+def body_of(response: Any) -> str:
+    assert response.status_code == 200, response.status_code
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_repository_page_shows_truck_factor_tree_islands_people(
+    cast: Cast, source: GitRepo, register: Register
+) -> None:
+    repository = register(str(source.path), kind="local")
+    body = body_of(client_for(cast.bob).get(page(repository)))
+    # Truck factor: alice authors 4 of 6 files (core, invoice, tax, README); without her
+    # exactly half still have an author, so bob (core.py, most changes) goes next.
+    assert re.search(r"Truck factor: <span class=\"truck-value\">2</span>", body)
+    truck = body[body.index('class="truck-people"') : body.index("</ol>")]
+    assert "Alice" in truck
+    assert "Bob" in truck
+    assert "Fiona" not in truck
+    # Account names where the e-mail matches (cast display names), git name otherwise.
+    assert "Carol Danvers" in body
+    assert "git name; no account with carol@example.com" in body
+    # Tree: coloured by active authors, with words.
+    assert 'class="node knowledge-island"><a href="/knowledge/repositories/' in body
+    assert 'billing/</a> <span class="node-facts">2 files · island: 1 active author (Alice)' in body
+    assert 'src/</a> <span class="node-facts">3 files · shared: 2 active authors' in body
+    assert "orphaned: no active author" in body  # the legend
+    # Islands ranked: the billing directory first.
+    islands = body[body.index('id="islands-heading"') : body.index('id="people-heading"')]
+    assert islands.index("src/billing/") < islands.index("docs/guide.md")
+    # Exclusions in effect.
+    assert "1 vendored file left out" in body
+    assert "node_modules" in body
+
+
+def test_what_if_htmx_partial_lists_orphaned_files(
+    cast: Cast, source: GitRepo, register: Register
+) -> None:
+    repository = register(str(source.path), kind="local")
+    client = client_for(cast.bob)
+    response = client.get(
+        page(repository),
+        {"leave": ["alice@example.com", "fiona@example.com"]},
+        headers={"HX-Request": "true"},
+    )
+    body = body_of(response)
+    assert body.lstrip().startswith('<div id="what-if-result"')
+    assert "<h2" not in body  # only the partial
+    assert "If Alice, Fiona left, <strong>4 of 6 files (66.7 %)</strong>" in body
+    for path in ("src/billing/invoice.py", "src/billing/tax.py", "lib/util.py", "README.md"):
+        assert f"<code>{path}</code>" in body
+    assert "<code>src/core.py</code>" not in body  # bob still knows it
+    assert "<code>src/billing/</code>" in body
+    assert "<code>lib/</code>" in body
+    # Unknown keys are ignored, not an error.
+    body = body_of(
+        client.get(page(repository), {"leave": "nobody@x"}, headers={"HX-Request": "true"})
+    )
+    assert "Tick people" in body
+
+
+def test_person_page_lists_areas(cast: Cast, source: GitRepo, register: Register) -> None:
+    repository = register(str(source.path), kind="local")
+    client = client_for(cast.bob)
+    body = body_of(client.get(page(repository, "person"), {"key": "alice@example.com"}))
+    assert "<h1>Alice in app</h1>" in body
+    assert "<code>src/billing/</code>" in body
+    assert "<code>src/billing/invoice.py</code>" in body
+    assert "Main author of</dt><dd>4 files" in body
+    assert client.get(page(repository, "person"), {"key": "nobody@x"}).status_code == 404
+
+
+def test_files_page_browses_a_directory(cast: Cast, source: GitRepo, register: Register) -> None:
+    repository = register(str(source.path), kind="local")
+    client = client_for(cast.bob)
+    body = body_of(client.get(page(repository, "files"), {"dir": "src"}))
+    assert "billing/</a>" in body
+    assert "<code>core.py</code>" in body
+    assert "Alice, Bob" in body
+    top = body_of(client.get(page(repository, "files")))
+    assert "<code>README.md</code>" in top
+    assert client.get(page(repository, "files"), {"dir": "nope"}).status_code == 404
+
+
+def test_failed_run_shows_its_error_above_the_previous_map(
+    cast: Cast,
+    source: GitRepo,
+    register: Register,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    repository = register(str(source.path), kind="local")
+    (source.path / ".git" / "HEAD").write_text("garbage\n")
+    failed = reanalyse(repository, django_capture_on_commit_callbacks)
+    assert failed.status == AnalysisStatus.FAILED
+    body = body_of(client_for(cast.bob).get(page(repository)))
+    assert "The last analysis failed" in body
+    assert "not a git repository" in body
+    assert "Truck factor: " in body  # the previous map is still shown
+
+
+def test_list_page_shows_status_and_truck_factor(
+    cast: Cast, source: GitRepo, register: Register
+) -> None:
+    repository = register(str(source.path), kind="local")
+    body = body_of(
+        client_for(cast.bob).get(reverse("knowledge:team_repositories", args=[cast.platform.pk]))
+    )
+    assert f'href="/knowledge/repositories/{repository.pk}/">app</a>' in body
+    assert "status-done" in body
+    assert "Register a repository" not in body  # bob is a member
+    assert "Register a repository" in body_of(
+        client_for(cast.fiona).get(reverse("knowledge:team_repositories", args=[cast.platform.pk]))
+    )
+
+
+def grow(repo: GitRepo, files: int) -> None:
+    """Many more files, directories and people, so an N+1 would show in the counts."""
+    for batch in range(5):
+        author = f"Dev {batch} <dev{batch}@example.com>"
+        repo.commit(
+            author,
+            write={f"pkg{batch}/mod{i % 7}/f{i}.py": text(3, f"f{i}") for i in range(files // 5)},
+        )
+    repo.commit(ALICE, write={"pkg0/mod0/f0.py": text(4, "x")})
+    repo.commit(BOB, write={"pkg1/mod1/f1.py": text(4, "y")})
+    repo.commit(CAROL, write={"pkg2/mod2/f2.py": text(4, "z")})
+
+
+@pytest.mark.parametrize("name", ["repository", "person", "files", "list"])
+def test_query_counts_do_not_grow_with_the_map(
+    cast: Cast,
+    roots: Path,
+    register: Register,
+    django_assert_num_queries: Callable[..., Any],
+    name: str,
+) -> None:
+    small = register(
+        str(build_history(recent_repo(roots / "small")).path), kind="local", name="small"
+    )
+    big_repo = build_history(recent_repo(roots / "big"))
+    grow(big_repo, 400)
+    big = register(str(big_repo.path), kind="local", name="big")
+    assert latest(big).files_analysed > 400
+    client = client_for(cast.bob)
+    requests = []
+    for repository in (small, big):
+        if name == "list":
+            url, params = reverse("knowledge:team_repositories", args=[cast.platform.pk]), {}
+        else:
+            url = page(repository, name)
+            params = {"person": {"key": "alice@example.com"}, "files": {"dir": "src"}}.get(name, {})
+        client.get(url, params)  # warm the session and the parsed-map cache
+        requests.append((url, params))
+    with CaptureQueriesContext(connection) as small_queries:
+        assert client.get(*requests[0]).status_code == 200
+    assert len(small_queries) <= 7
+    with django_assert_num_queries(len(small_queries)):
+        assert client.get(*requests[1]).status_code == 200
