@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from peerlearn.people.models import Organisation
+from peerlearn.people.models import Organisation, User
 from peerlearn.people.roles import Role
 from peerlearn.people.services import (
     membership_set,
@@ -16,6 +17,7 @@ from peerlearn.people.services import (
     person_create,
     team_create,
 )
+from peerlearn.schedule.demo_sessions import demo_sessions_load
 
 DEMO_PASSWORD = "peerlearn-demo"  # noqa: S105 — printed for the demo logins on purpose
 DEMO_ORGANISATION_SLUG = "northwind"
@@ -79,20 +81,21 @@ def demo_load(today: dt.date | None = None) -> list[tuple[str, str]]:
         slug: team_create(organisation=organisation, name=name, slug=slug, description=text)
         for slug, name, text in DEMO_TEAMS
     }
+    password_hash = make_password(DEMO_PASSWORD)
+    people: dict[str, User] = {}
     for entry in DEMO_PEOPLE:
-        person = person_create(
+        person = people[entry.username] = person_create(
             organisation=organisation,
             username=entry.username,
             email=f"{entry.username}@northwind.example",
             display_name=entry.display_name,
             time_zone=entry.time_zone,
-            password=DEMO_PASSWORD,
             is_org_admin=entry.is_org_admin,
         )
-        if entry.is_org_admin:
-            person.is_staff = True
-            person.is_superuser = True
-            person.save(update_fields=["is_staff", "is_superuser"])
+        # One hash for everyone: hashing the demo password per person cost ~3 s in all.
+        person.password = password_hash
+        person.is_staff = person.is_superuser = entry.is_org_admin
+        person.save(update_fields=["password", "is_staff", "is_superuser"])
         for slug, role, days in entry.teams:
             membership_set(
                 team=teams[slug],
@@ -100,4 +103,5 @@ def demo_load(today: dt.date | None = None) -> list[tuple[str, str]]:
                 role=role,
                 joined_on=today - dt.timedelta(days=days),
             )
+    demo_sessions_load(teams=teams, people=people)
     return demo_logins()

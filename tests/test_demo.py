@@ -1,0 +1,44 @@
+"""The demo organisation: what a new user sees after `peerlearn demo`."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from peerlearn.demo import DEMO_PASSWORD, demo_load, demo_logins
+from peerlearn.people.models import Organisation, Team, User
+from peerlearn.schedule.models import Attendance, Rsvp, Series, SeriesSkip, SessionStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_every_printed_login_works() -> None:
+    demo_load()
+    demo_load()  # a restarted demo keeps what the user changed, and adds nothing twice
+    assert Organisation.objects.count() == 1
+    assert User.objects.count() == 12
+    for username, _ in demo_logins():
+        assert Client().login(username=username, password=DEMO_PASSWORD), username
+
+
+def test_demo_has_a_learning_history_and_a_next_session() -> None:
+    demo_load()
+    platform = Team.objects.get(slug="platform")
+    slot = Series.objects.get(team=platform, is_protected_slot=True)
+    done = platform.learning_sessions.filter(status=SessionStatus.DONE)
+    assert done.count() >= 3
+    assert Attendance.objects.filter(session__in=done).count() >= 9
+    assert SeriesSkip.objects.filter(series=slot).exists()
+    assert Rsvp.objects.filter(session__team=platform).exists()
+    assert Series.objects.filter(team__slug="mobile", is_protected_slot=True).exists()
+
+
+def test_demo_dashboard_shows_the_protected_slot_and_who_facilitates() -> None:
+    demo_load()
+    client = Client()
+    client.login(username="carol", password=DEMO_PASSWORD)
+    body = client.get(reverse("web:dashboard")).content.decode()
+    assert "Platform learning hour" in body
+    assert "Bob Okafor" in body
+    assert "Deep dive: the billing service" in body
