@@ -64,3 +64,28 @@ def test_dashboard_queries_are_constant_in_team_count(
     # rows here, so their prefetches do not run; see tests/schedule/test_dashboard.py)
     with django_assert_num_queries(5):
         client.get(reverse("web:dashboard"))
+
+
+def test_times_are_shown_in_the_viewers_time_zone(cast: Cast) -> None:
+    import datetime as dt
+
+    from peerlearn.schedule import services
+
+    services.session_create(
+        team=cast.platform,
+        created_by=cast.alice,
+        title="Zone check",
+        format="lunch_and_learn",
+        starts_at=dt.datetime.combine(
+            dt.date.today() + dt.timedelta(days=3), dt.time(10, 0), tzinfo=dt.UTC
+        ),
+        time_zone="UTC",
+        duration_minutes=45,
+        facilitator=cast.fiona,
+    )
+    cast.bob.time_zone = "Asia/Tokyo"
+    cast.bob.save(update_fields=["time_zone"])
+    page = client_for(cast.bob).get(reverse("schedule:team_sessions", args=[cast.platform.pk]))
+    body = page.content.decode()
+    assert "19:00" in body  # 10:00 UTC is 19:00 in Tokyo
+    assert "(10:00 in UTC)" in body  # and the session's own zone, since it differs
