@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from peerlearn.knowledge.demo_repo import demo_repository_load
 from peerlearn.people.models import Organisation, User
 from peerlearn.people.roles import Role
 from peerlearn.people.services import (
@@ -104,4 +105,5 @@ def demo_load(today: dt.date | None = None) -> list[tuple[str, str]]:
                 joined_on=today - dt.timedelta(days=days),
             )
     demo_sessions_load(teams=teams, people=people)
+    demo_repository_load(team=teams["platform"], today=today)
     return demo_logins()

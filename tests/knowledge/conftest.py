@@ -8,7 +8,8 @@ accounts; carol has no account (shown by her git name).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -75,14 +76,14 @@ Register = Callable[..., Repository]
 
 @pytest.fixture
 def register(
-    cast: Cast, django_capture_on_commit_callbacks: Callable[..., object]
-) -> Iterator[Register]:
+    cast: Cast, django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]]
+) -> Register:
     """Register a repository as fiona and run its analysis task (ImmediateBackend)."""
 
     def make(
         location: str, *, kind: str = "clone", name: str = "app", **options: object
     ) -> Repository:
-        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        with django_capture_on_commit_callbacks(execute=True):
             return services.repository_create(
                 team=cast.platform,
                 created_by=cast.fiona,
@@ -97,10 +98,10 @@ def register(
 
 def reanalyse(
     repository: Repository,
-    capture: Callable[..., object],
+    capture: Callable[..., AbstractContextManager[object]],
     user: User | None = None,
 ) -> Analysis:
-    with capture(execute=True):  # type: ignore[operator]
+    with capture(execute=True):
         analysis = services.analysis_request(repository=repository, requested_by=user)
     analysis.refresh_from_db()
     return analysis

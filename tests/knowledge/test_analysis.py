@@ -28,7 +28,7 @@ Capture = Callable[..., Any]
 
 def comparable(result: str) -> dict[str, Any]:
     """A stored result without the moment it was computed at."""
-    data = json.loads(result)
+    data: dict[str, Any] = json.loads(result)
     data.pop("reference_time")
     data.pop("active_since")
     return data

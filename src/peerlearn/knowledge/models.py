@@ -26,6 +26,9 @@ class Repository(models.Model):
     # An absolute path inside PEERLEARN_REPOSITORY_ROOTS, or a clone URL (never a secret:
     # URLs with a password are refused).
     location = models.CharField(max_length=1000)
+    # Chosen by the server itself (the demo's repository in its data folder), never by a
+    # user: exempt from PEERLEARN_REPOSITORY_ROOTS. No view or form can set it.
+    server_managed = models.BooleanField(default=False, editable=False)
     active_months = models.PositiveSmallIntegerField(default=6)
     prune_truck_factor = models.BooleanField(default=False)
     extra_exclusions = models.TextField(blank=True)  # glob patterns, one a line

@@ -58,13 +58,21 @@ def repository_create(
     extra_exclusions: str = "",
     bot_patterns: str = "",
     aliases: str = "",
+    server_managed: bool = False,
 ) -> Repository:
-    """Register a repository and queue its first analysis."""
+    """Register a repository and queue its first analysis.
+
+    `server_managed` is for paths the server chose itself (the demo's repository), never
+    for user input: such a local path skips the PEERLEARN_REPOSITORY_ROOTS check.
+    """
     name = _check_name(team=team, name=name)
     if kind not in SourceKind.values:
         raise ValidationError({"kind": [f"Unknown kind of source {kind!r}."]})
+    if server_managed and kind != SourceKind.LOCAL:
+        raise ValidationError({"kind": ["Only a local path can be managed by the server."]})
     try:
-        location = sources.check_location(kind, location)
+        if not server_managed:
+            location = sources.check_location(kind, location)
     except ValidationError as error:
         raise ValidationError({"location": error.messages}) from None
     validate_options(
@@ -84,6 +92,7 @@ def repository_create(
         bot_patterns=bot_patterns.strip(),
         aliases=aliases.strip(),
         created_by=created_by,
+        server_managed=server_managed,
     )
     analysis_request(repository=repository, requested_by=created_by)
     return repository

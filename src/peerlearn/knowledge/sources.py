@@ -151,6 +151,8 @@ def _origin_of(directory: Path) -> str | None:
 def prepare(repository: Repository) -> Path:
     """The directory the engine reads: the local path (checked again: roots may have
     changed), or the bare clone, cloned on first use and fetched afterwards."""
+    if repository.kind == SourceKind.LOCAL and repository.server_managed:
+        return Path(repository.location)
     if repository.kind == SourceKind.LOCAL:
         try:
             return check_local_path(repository.location)
