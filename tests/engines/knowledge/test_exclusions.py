@@ -54,3 +54,25 @@ def test_excluded_files_are_counted_not_analysed(repo: GitRepo) -> None:
 
     everything = AnalysisOptions(exclusions=ExclusionRules.none())
     assert len(analyze_repository(repo.path, everything, now=NOW).map.files) == 4
+
+
+def test_reasons_for_many_paths_agree_with_one_at_a_time() -> None:
+    paths = [
+        "vendor/lib/x.go",
+        "vendor/lib/y.go",
+        "src/main.py",
+        "src/logo.PNG",
+        ".bashrc",
+        "Makefile",
+        "a/b/package-lock.json",
+        "docs/guide.md",
+        "docs/deep/api.md",
+        "vendor.py",
+    ]
+    for rules in (
+        ExclusionRules(),
+        ExclusionRules.none(),
+        ExclusionRules(extra_patterns=("docs/*",), binary_extensions=("bashrc",)),
+    ):
+        expected = {p: r for p in paths if (r := rules.reason(p)) is not None}
+        assert rules.reasons(paths) == expected

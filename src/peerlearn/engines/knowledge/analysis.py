@@ -14,6 +14,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from .exclusions import ExclusionRules
+from .gcpause import gc_paused
 from .history import ProgressCallback, read_history
 from .identity import IdentityOptions, Person, resolve_people
 from .islands import DirectorySummary, Island, knowledge_islands, summarise_directories
@@ -102,6 +103,16 @@ def build_map(
 ) -> KnowledgeMap:
     if reference_time.tzinfo is None:
         raise ValueError("reference_time must be timezone-aware")
+    with gc_paused():
+        return _build_map(state, tree, options, reference_time)
+
+
+def _build_map(
+    state: HistoryState,
+    tree: dict[str, int],
+    options: AnalysisOptions,
+    reference_time: datetime,
+) -> KnowledgeMap:
     resolved = resolve_people(
         state.identities,
         state.commits_by_identity,
@@ -117,30 +128,45 @@ def build_map(
         if active_since.timestamp() <= p.last_commit_at <= reference_time.timestamp()
     }
 
-    humans = [p for p in resolved.by_identity if p is not None]
-    one_identity_each = len(humans) == len(set(humans))
+    person_of = resolved.by_identity
+    key_of = ["" if person is None else keys[person] for person in person_of]
+    identities_of: dict[int, int] = {}
+    for person in person_of:
+        if person is not None:
+            identities_of[person] = identities_of.get(person, 0) + 1
+    # Identities whose counters need folding (aliases) or dropping (bots); a file touched
+    # by none of them maps identity counters to people one to one.
+    special = frozenset(
+        index
+        for index, person in enumerate(person_of)
+        if person is None or identities_of[person] > 1
+    )
+    paths = sorted(tree)
+    reasons = options.exclusions.reasons(paths)
     excluded: dict[str, int] = {}
     files: list[FileAuthorship] = []
-    for path in sorted(tree):
-        record = state.files.get(path)
+    records = state.files
+    for path in paths:
+        record = records.get(path)
         if record is None:
             continue  # no counted history (e.g. older than --since, or a bot's only)
-        reason = options.exclusions.reason(path)
+        reason = reasons.get(path)
         if reason is not None:
             excluded[reason] = excluded.get(reason, 0) + 1
             continue
-        counts = merge_counts(
-            record.contributors, resolved.by_identity, keys, one_identity_each=one_identity_each
-        )
+        raw = record.contributors
+        if special.isdisjoint(raw):
+            counts = [(key_of[ident], entry[0], entry[1]) for ident, entry in raw.items()]
+        else:
+            counts = merge_counts(raw, person_of, keys)
         if counts:
             files.append(authorship_from_counts(path, counts, tree[path], record.last_change_at))
 
     changes_by_person: dict[str, int] = {}
     for entry in files:
         for authorship in entry.authorships:
-            changes_by_person[authorship.person] = (
-                changes_by_person.get(authorship.person, 0) + authorship.deliveries
-            )
+            key = authorship.person
+            changes_by_person[key] = changes_by_person.get(key, 0) + authorship.deliveries
     factor = truck_factor(
         {entry.path: entry.authors for entry in files},
         changes_by_person,

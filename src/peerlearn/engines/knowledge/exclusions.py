@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 DEFAULT_VENDORED_DIRS: tuple[str, ...] = (
@@ -136,6 +137,31 @@ class ExclusionRules:
         if extra.match(path):
             return "configured"
         return None
+
+    def reasons(self, paths: Iterable[str]) -> dict[str, str]:
+        """`reason` for many paths at once (the excluded ones only): the same answers,
+        with the directory test done once per directory rather than once per file."""
+        vendored, generated, binary, extra = self._matchers()
+        match_generated = generated.match
+        match_extra = extra.match if self.extra_patterns else None
+        vendored_dir: dict[str, bool] = {"": False}
+        found: dict[str, str] = {}
+        for path in paths:
+            directory, _, name = path.rpartition("/")
+            is_vendored = vendored_dir.get(directory)
+            if is_vendored is None:
+                is_vendored = vendored_dir[directory] = bool(vendored) and not vendored.isdisjoint(
+                    directory.split("/")
+                )
+            if is_vendored:
+                found[path] = "vendored"
+            elif match_generated(name):
+                found[path] = "generated"
+            elif (dot := name.rfind(".")) >= 0 and name[dot + 1 :].lower() in binary:
+                found[path] = "binary"
+            elif match_extra is not None and match_extra(path):
+                found[path] = "configured"
+        return found
 
 
 def _any_glob(patterns: tuple[str, ...]) -> re.Pattern[str]:

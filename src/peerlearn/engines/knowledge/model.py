@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
 DOA_INTERCEPT = 3.293
 DOA_FIRST_AUTHOR = 1.098
@@ -92,42 +93,49 @@ def authorship_from_counts(
         doa = DOA_INTERCEPT + DOA_FIRST_AUTHOR + DOA_DELIVERY * deliveries
         only = Authorship(person, True, deliveries, 0, doa, 1.0, True)
         return FileAuthorship(path, size, deliveries, last_change_at, (only,), (person,), person)
-    creator = min(counts, key=lambda c: c[1])[0]
-    changes = sum(c[2] for c in counts)
+    creator = min(counts, key=_first_event)[0]
+    changes = sum(map(_deliveries, counts))
     log1p = math.log1p
-    scored = [
-        (
-            person,
-            deliveries,
-            DOA_INTERCEPT
-            + (DOA_FIRST_AUTHOR if person == creator else 0.0)
-            + DOA_DELIVERY * deliveries
-            - DOA_ACCEPTANCE * log1p(changes - deliveries),
-        )
-        for person, _, deliveries in counts
-    ]
-    scored.sort(key=lambda s: (-s[2], s[0]))
-    best = scored[0][2]
+    # (-DOA, person, deliveries) tuples sort highest DOA first, ties by person key, without
+    # a key function (people are unique within a file, so deliveries never decide).
+    scored = sorted(
+        [
+            (
+                -(
+                    DOA_INTERCEPT
+                    + (DOA_FIRST_AUTHOR if person == creator else 0.0)
+                    + DOA_DELIVERY * deliveries
+                    - DOA_ACCEPTANCE * log1p(changes - deliveries)
+                ),
+                person,
+                deliveries,
+            )
+            for person, _, deliveries in counts
+        ]
+    )
+    best = -scored[0][0]
     authorships = []
-    for person, deliveries, doa in scored:
+    authors = []
+    for negated, person, deliveries in scored:
+        doa = -negated
         # DOA can only fall to zero or below for files with ~47k+ changes; then the
         # normalisation is meaningless and only the top scorer keeps a share of 1.
         normalised = doa / best if best > 0 else (1.0 if doa == best else 0.0)
         first = person == creator
+        is_author = normalised > NORMALISED_THRESHOLD and (doa >= ABSOLUTE_THRESHOLD or first)
+        if is_author:
+            authors.append(person)
         authorships.append(
-            Authorship(
-                person,
-                first,
-                deliveries,
-                changes - deliveries,
-                doa,
-                normalised,
-                normalised > NORMALISED_THRESHOLD and (doa >= ABSOLUTE_THRESHOLD or first),
-            )
+            Authorship(person, first, deliveries, changes - deliveries, doa, normalised, is_author)
         )
-    authors = tuple(a.person for a in authorships if a.is_author)
     main = authorships[0].person if authorships[0].is_author else None
-    return FileAuthorship(path, size, changes, last_change_at, tuple(authorships), authors, main)
+    return FileAuthorship(
+        path, size, changes, last_change_at, tuple(authorships), tuple(authors), main
+    )
+
+
+_first_event = itemgetter(1)
+_deliveries = itemgetter(2)
 
 
 def merge_counts(
