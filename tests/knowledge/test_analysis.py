@@ -87,6 +87,7 @@ def test_no_roots_configured_turns_local_paths_off(settings: Any, tmp_path: Path
         ("fd::17", "Remote helpers"),
         ("http://example.com/x.git", "Use an https://"),
         ("ssh://-oProxyCommand=x/repo", "no valid host"),
+        ("ssh://-oProxyCommand=x@example.com/repo", "user name"),
         ("https://user:token@example.com/x.git", "password"),
         ("file:///etc", "outside the folders"),
         ("file://otherhost/srv/x", "path on this server"),

@@ -179,3 +179,28 @@ def test_query_counts_do_not_grow_with_the_map(
     assert len(small_queries) <= 7
     with django_assert_num_queries(len(small_queries)):
         assert client.get(*requests[1]).status_code == 200
+
+
+def test_registering_a_path_outside_the_roots_shows_why_and_saves_nothing(
+    cast: Cast, roots: Path, tmp_path: Path
+) -> None:
+    outside = GitRepo(tmp_path / "elsewhere")
+    outside.commit(ALICE, write={"a.py": "x\n"})
+    response = client_for(cast.fiona).post(
+        reverse("knowledge:repository_create", args=[cast.platform.pk]),
+        {"name": "sneaky", "kind": "local", "location": str(outside.path), "active_months": "6"},
+    )
+    body = body_of(response)
+    assert "Nothing was saved" in body
+    assert "is outside the folders this server may read repositories from" in body
+    assert not Repository.objects.exists()
+
+
+def test_what_if_partial_before_any_map_is_harmless(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    repository = register((roots / "missing.git").as_uri())  # the clone fails: no map
+    response = client_for(cast.bob).get(
+        page(repository), {"leave": "alice@example.com"}, headers={"HX-Request": "true"}
+    )
+    assert body_of(response).lstrip().startswith('<div id="what-if-result"')

@@ -86,6 +86,8 @@ def check_clone_url(text: str) -> str:
         return text
     if not parts.hostname or parts.hostname.startswith("-"):
         raise ValidationError("The clone URL has no valid host name.")
+    if parts.username and parts.username.startswith("-"):
+        raise ValidationError("The user name in a clone URL cannot start with “-”.")
     return text
 
 
@@ -184,4 +186,6 @@ def prepare(repository: Repository) -> Path:
 
 
 def remove_clone(repository_id: int) -> None:
-    shutil.rmtree(Path(settings.DATA_DIR) / "repositories" / str(repository_id), ignore_errors=True)
+    folder = Path(settings.DATA_DIR) / "repositories"
+    shutil.rmtree(folder / str(repository_id), ignore_errors=True)
+    (folder / f"{repository_id}.lock").unlink(missing_ok=True)

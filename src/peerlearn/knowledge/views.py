@@ -126,8 +126,9 @@ def repository_detail(request: AuthedRequest, repository_id: int) -> HttpRespons
     if stored is not None and names is not None:
         context["what_if"] = pages.what_if_view(stored, names, leaving)
         context["leaving"] = set(leaving)
-        if request.htmx:
-            return render(request, "knowledge/repository.html#what-if-result", context)
+    if request.htmx:  # the what-if form asks for its result only
+        return render(request, "knowledge/repository.html#what-if-result", context)
+    if stored is not None and names is not None:
         context.update(
             truck=pages.truck_factor(stored, names),
             tree=pages.directory_tree(stored, names),
