@@ -313,9 +313,7 @@ def occurrence_materialise(*, series: Series, original_start: dt.datetime) -> Se
     rule = engine_series(series, skips=series.skips.values_list("on", flat=True))
     found = recurrence.occurrences(rule, original_start, original_start + dt.timedelta(seconds=1))
     if not any(o.original_start == original_start for o in found):
-        raise NoSuchOccurrence(
-            f"{series.title} has no session at {original_start:%Y-%m-%d %H:%M}."
-        )
+        raise NoSuchOccurrence(f"{series.title} has no session at {original_start:%Y-%m-%d %H:%M}.")
     try:
         with transaction.atomic():
             row = Session.objects.create(
