@@ -204,3 +204,15 @@ def test_what_if_partial_before_any_map_is_harmless(
         page(repository), {"leave": "alice@example.com"}, headers={"HX-Request": "true"}
     )
     assert body_of(response).lstrip().startswith('<div id="what-if-result"')
+
+
+def test_git_identities_match_accounts_by_email_ignoring_case(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    repo = recent_repo(roots / "cases")
+    repo.commit("Robert B. <BOB@Example.COM>", write={"a.py": text(5, "a")})
+    repository = register(str(repo.path), kind="local")
+    body = body_of(client_for(cast.alice).get(page(repository)))
+    people = body[body.index('id="people-heading"') :]
+    assert ">Bob</a>" in people  # the account's name, not "Robert B."
+    assert "git name; no account" not in people
