@@ -263,3 +263,16 @@ def test_task_for_a_deleted_repository_returns_quietly(
     assert clone.exists()
     services.repository_delete(repository=repository)
     assert analyse_repository.call(analysis.pk) == {"analysis": analysis.pk, "status": "skipped"}
+
+
+def test_force_pushed_origin_is_fetched_and_read_in_full(
+    cast: Cast, source: GitRepo, register: Register, django_capture_on_commit_callbacks: Capture
+) -> None:
+    repository = register(source.path.as_uri())
+    source.git("reset", "-q", "--hard", "HEAD~2")  # rewrite: the old tip is gone upstream
+    source.commit(CAROL, write={"docs/other.md": text(5, "other")})
+    again = reanalyse(repository, django_capture_on_commit_callbacks)
+    assert again.status == AnalysisStatus.DONE, again.error
+    assert again.incremental is False
+    assert again.commits_analysed == 8
+    assert again.tip == source.git("rev-parse", "HEAD").strip()
