@@ -184,3 +184,21 @@ def test_a_bare_clone_is_analysed_like_its_origin(repo: GitRepo, tmp_path: Path)
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(bare)], check=True)
     assert analyze_repository(bare, now=NOW).map == analyze_repository(repo.path, now=NOW).map
+
+
+def test_the_tree_listed_in_the_background_matches_ls_tree(repo: GitRepo) -> None:
+    from peerlearn.engines.knowledge import GitFailed
+    from peerlearn.engines.knowledge.gitio import TreeListing, tree_sizes
+
+    repo.commit(ALICE, write={"a.py": "a\n", "src/b.py": "bb\n"})
+    listing = TreeListing(repo.path, "HEAD")
+    try:
+        assert listing.result() == tree_sizes(repo.path, "HEAD") == {"a.py": 2, "src/b.py": 3}
+    finally:
+        listing.close()
+    broken = TreeListing(repo.path, "no-such-revision")
+    try:
+        with pytest.raises(GitFailed, match="git ls-tree failed"):
+            broken.result()
+    finally:
+        broken.close()

@@ -87,3 +87,18 @@ def test_options_are_optional_and_default_to_six_active_months(repo: GitRepo) ->
     knowledge = analyze_repository(repo.path, AnalysisOptions(), now=NOW).map
     assert knowledge.active_people == ("alice@example.com",)
     assert knowledge.active_since.month == 9
+
+
+def test_build_map_gives_the_map_analyze_repository_gives(repo: GitRepo) -> None:
+    from peerlearn.engines.knowledge import build_map
+    from peerlearn.engines.knowledge.history import read_history
+
+    repo.commit(ALICE, write={"a.py": text(5), "yarn.lock": "x\n", "src/b.py": text(5, "b")})
+    repo.commit("alice <alice@home.example>", write={"a.py": text(5) + "home\n"})
+    repo.commit("dependabot[bot] <bot@example.com>", write={"src/b.py": text(5, "b") + "1\n"})
+    repo.commit(BOB, move={"src/b.py": "src/c.py"}, write={"a.py": text(5) + "bob\n"})
+
+    run = analyze_repository(repo.path, now=NOW)
+    snapshot = read_history(repo.path)
+    assert build_map(snapshot.state, snapshot.tree, AnalysisOptions(), NOW) == run.map
+    assert run.map.excluded_files == {"generated": 1}

@@ -16,9 +16,9 @@ from dateutil.relativedelta import relativedelta
 from .exclusions import ExclusionRules
 from .gcpause import gc_paused
 from .history import ProgressCallback, read_history
-from .identity import IdentityOptions, Person, resolve_people
+from .identity import IdentityOptions, People, Person, resolve_people
 from .islands import DirectorySummary, Island, knowledge_islands, summarise_directories
-from .model import FileAuthorship, authorship_from_counts, merge_counts
+from .model import FileAuthorship, Scores, merge_counts, score_counts
 from .state import HistoryState
 from .truck_factor import REFERENCE_PRUNING, TruckFactor, WhatIf, truck_factor, what_if
 
@@ -82,6 +82,13 @@ def analyze_repository(
     now: datetime | None = None,
 ) -> AnalysisRun:
     options = options or AnalysisOptions()
+    prepared: list[_Prepared] = []
+
+    def prepare(state: HistoryState) -> None:
+        # While git lists the tree: on an incremental update that is most of the wait.
+        with gc_paused():
+            prepared.append(_prepare(state, options))
+
     snapshot = read_history(
         repo,
         previous=None if options.as_of is not None else previous,
@@ -89,9 +96,13 @@ def analyze_repository(
         as_of=options.as_of,
         jobs=options.jobs,
         progress=progress,
+        while_listing=prepare,
     )
     reference = options.as_of or now or datetime.now(UTC)
-    knowledge = build_map(snapshot.state, snapshot.tree, options, reference)
+    if reference.tzinfo is None:
+        raise ValueError("reference_time must be timezone-aware")
+    with gc_paused():
+        knowledge = _assemble(prepared[0], snapshot.state, snapshot.tree, options, reference)
     return AnalysisRun(knowledge, snapshot.state, snapshot.incremental, snapshot.commits_read)
 
 
@@ -104,15 +115,20 @@ def build_map(
     if reference_time.tzinfo is None:
         raise ValueError("reference_time must be timezone-aware")
     with gc_paused():
-        return _build_map(state, tree, options, reference_time)
+        return _assemble(_prepare(state, options), state, tree, options, reference_time)
 
 
-def _build_map(
-    state: HistoryState,
-    tree: dict[str, int],
-    options: AnalysisOptions,
-    reference_time: datetime,
-) -> KnowledgeMap:
+@dataclass(slots=True)
+class _Prepared:
+    """What the map needs from the state alone, before the tree is known: who is who,
+    which files are excluded, and the scores of every other file with counted history."""
+
+    people: People
+    excluded: dict[str, str]  # path -> reason
+    scores: dict[str, Scores]
+
+
+def _prepare(state: HistoryState, options: AnalysisOptions) -> _Prepared:
     resolved = resolve_people(
         state.identities,
         state.commits_by_identity,
@@ -121,13 +137,6 @@ def _build_map(
         options.identity,
     )
     keys = [person.key for person in resolved.people]
-    active_since = reference_time - relativedelta(months=options.active_months)
-    active = {
-        p.key
-        for p in resolved.people
-        if active_since.timestamp() <= p.last_commit_at <= reference_time.timestamp()
-    }
-
     person_of = resolved.by_identity
     key_of = ["" if person is None else keys[person] for person in person_of]
     identities_of: dict[int, int] = {}
@@ -141,18 +150,10 @@ def _build_map(
         for index, person in enumerate(person_of)
         if person is None or identities_of[person] > 1
     )
-    paths = sorted(tree)
-    reasons = options.exclusions.reasons(paths)
-    excluded: dict[str, int] = {}
-    files: list[FileAuthorship] = []
-    records = state.files
-    for path in paths:
-        record = records.get(path)
-        if record is None:
-            continue  # no counted history (e.g. older than --since, or a bot's only)
-        reason = reasons.get(path)
-        if reason is not None:
-            excluded[reason] = excluded.get(reason, 0) + 1
+    excluded = options.exclusions.reasons(state.files)
+    scores: dict[str, Scores] = {}
+    for path, record in state.files.items():
+        if path in excluded:
             continue
         raw = record.contributors
         if special.isdisjoint(raw):
@@ -160,7 +161,45 @@ def _build_map(
         else:
             counts = merge_counts(raw, person_of, keys)
         if counts:
-            files.append(authorship_from_counts(path, counts, tree[path], record.last_change_at))
+            scores[path] = score_counts(counts)
+    return _Prepared(resolved, excluded, scores)
+
+
+def _assemble(
+    prepared: _Prepared,
+    state: HistoryState,
+    tree: dict[str, int],
+    options: AnalysisOptions,
+    reference_time: datetime,
+) -> KnowledgeMap:
+    resolved = prepared.people
+    active_since = reference_time - relativedelta(months=options.active_months)
+    active = {
+        p.key
+        for p in resolved.people
+        if active_since.timestamp() <= p.last_commit_at <= reference_time.timestamp()
+    }
+    reasons = prepared.excluded
+    scores = prepared.scores
+    excluded: dict[str, int] = {}
+    files: list[FileAuthorship] = []
+    records = state.files
+    for path in sorted(tree):
+        record = records.get(path)
+        if record is None:
+            continue  # no counted history (e.g. older than --since, or a bot's only)
+        reason = reasons.get(path)
+        if reason is not None:
+            excluded[reason] = excluded.get(reason, 0) + 1
+            continue
+        score = scores.get(path)
+        if score is not None:
+            changes, authorships, authors, main = score
+            files.append(
+                FileAuthorship(
+                    path, tree[path], changes, record.last_change_at, authorships, authors, main
+                )
+            )
 
     changes_by_person: dict[str, int] = {}
     for entry in files:

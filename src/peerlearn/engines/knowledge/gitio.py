@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -146,7 +147,47 @@ def is_first_parent_descendant(repo: Path, old: str, tip: str) -> bool:
 
 def tree_sizes(repo: Path, tip: str) -> dict[str, int]:
     """Regular files and symlinks at `tip` with their sizes in bytes (submodules left out)."""
-    out = run_git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", tip)
+    return parse_tree_sizes(run_git(repo, *_LS_TREE, tip))
+
+
+class TreeListing:
+    """`tree_sizes` started in the background: git writes into a file, so nothing has to
+    drain a pipe meanwhile and the caller's thread is free for Python work (a reader
+    thread would wait up to a GIL switch interval per chunk while that work runs)."""
+
+    def __init__(self, repo: Path, tip: str) -> None:
+        self._repo = repo
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        self._process = subprocess.Popen(
+            git_command(repo, *_LS_TREE, tip),
+            stdin=subprocess.DEVNULL,
+            stdout=self._out,
+            stderr=self._err,
+            env=git_environment(),
+        )
+
+    def result(self) -> dict[str, int]:
+        if self._process.wait() != 0:
+            self._err.seek(0)
+            message = self._err.read().decode("utf-8", "replace").strip().splitlines()
+            detail = message[-1] if message else f"exit status {self._process.returncode}"
+            raise GitFailed(f"git ls-tree failed in {self._repo}: {detail}")
+        self._out.seek(0)
+        return parse_tree_sizes(self._out.read())
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._out.close()
+        self._err.close()
+
+
+_LS_TREE = ("ls-tree", "-r", "-l", "-z", "--full-tree")
+
+
+def parse_tree_sizes(out: bytes) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for entry in out.split(b"\0"):
         if not entry:

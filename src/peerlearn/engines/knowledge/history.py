@@ -8,14 +8,13 @@ then replayed in the order of order.py, which makes incremental runs equal full 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from .errors import GitFailed
-from .gitio import blob_id, check_repository, is_first_parent_descendant, resolve_tip, tree_sizes
+from .gitio import TreeListing, blob_id, check_repository, is_first_parent_descendant, resolve_tip
 from .logstream import read_blocks
 from .order import replay_order
 from .state import HistoryState
@@ -46,55 +45,49 @@ def read_history(
     as_of: datetime | None = None,
     jobs: int = 2,
     progress: ProgressCallback | None = None,
+    while_listing: Callable[[HistoryState], None] | None = None,
 ) -> HistorySnapshot:
     """Bring `previous` (or a fresh state) up to date with the repository's history.
 
     Only `previous.tip..tip` is read when the previous tip is on the new tip's
     first-parent line and nothing that shapes the replay changed (since, .mailmap);
     otherwise (force-push, rewritten history, new .mailmap) the whole history is read.
+    `while_listing` is called with the final state while git may still be listing the
+    tree at the tip (an incremental update often ends before that listing does).
     """
     check_repository(repo)
     since_ts = _timestamp(since)
     tip = resolve_tip(repo, _timestamp(as_of))
-    mailmap_id = blob_id(repo, tip, ".mailmap")
-
     # The tree at the tip (paths and sizes) is listed while the history is read.
-    sizes: dict[str, int] = {}
-    failures: list[Exception] = []
+    listing = TreeListing(repo, tip)
+    try:
+        mailmap_id = blob_id(repo, tip, ".mailmap")
+        state = previous
+        incremental = (
+            state is not None
+            and state.tip is not None
+            and state.since == since_ts
+            and state.mailmap_id == mailmap_id
+            and is_first_parent_descendant(repo, state.tip, tip)
+        )
+        if not incremental or state is None or state.tip is None:
+            state = HistoryState(since=since_ts, mailmap_id=mailmap_id)
+            revisions = [tip]
+        else:
+            revisions = [tip, f"^{state.tip}"]
 
-    def list_tree() -> None:
-        try:
-            sizes.update(tree_sizes(repo, tip))
-        except Exception as error:  # re-raised in the caller's thread below
-            failures.append(error)
-
-    sizes_thread = threading.Thread(target=list_tree)
-    sizes_thread.start()
-
-    state = previous
-    incremental = (
-        state is not None
-        and state.tip is not None
-        and state.since == since_ts
-        and state.mailmap_id == mailmap_id
-        and is_first_parent_descendant(repo, state.tip, tip)
-    )
-    if not incremental or state is None or state.tip is None:
-        state = HistoryState(since=since_ts, mailmap_id=mailmap_id)
-        revisions = [tip]
-    else:
-        revisions = [tip, f"^{state.tip}"]
-
-    before = state.commits_read
-    if state.tip != tip:
-        # Both ends only pay off on long histories; an update is usually a few commits.
-        both_ends = jobs > 1 and len(revisions) == 1
-        blocks = read_blocks(repo, revisions, both_ends=both_ends, progress=progress)
-        replay(blocks, tip, state, since_ts)
-    state.tip = tip
-    sizes_thread.join()
-    if failures:
-        raise failures[0]
+        before = state.commits_read
+        if state.tip != tip:
+            # Both ends only pay off on long histories; an update is usually a few commits.
+            both_ends = jobs > 1 and len(revisions) == 1
+            blocks = read_blocks(repo, revisions, both_ends=both_ends, progress=progress)
+            replay(blocks, tip, state, since_ts)
+        state.tip = tip
+        if while_listing is not None:
+            while_listing(state)
+        sizes = listing.result()
+    finally:
+        listing.close()
     return HistorySnapshot(state, sizes, incremental, state.commits_read - before)
 
 

@@ -85,14 +85,23 @@ def authorship_from_counts(
     path: str, counts: list[tuple[str, int, int]], size: int, last_change_at: int
 ) -> FileAuthorship:
     """`counts` holds (person, first event, deliveries); the lowest first event created it."""
+    changes, authorships, authors, main = score_counts(counts)
+    return FileAuthorship(path, size, changes, last_change_at, authorships, authors, main)
+
+
+# A file's scores without its path, size and date: (changes, authorships, authors, main).
+Scores = tuple[int, tuple[Authorship, ...], tuple[str, ...], str | None]
+
+
+def score_counts(counts: list[tuple[str, int, int]]) -> Scores:
     if not counts:
-        return FileAuthorship(path, size, 0, last_change_at, (), (), None)
+        return 0, (), (), None
     if len(counts) == 1:
         # One person only (common): FA = 1, AC = 0, sole and main author.
         person, _, deliveries = counts[0]
         doa = DOA_INTERCEPT + DOA_FIRST_AUTHOR + DOA_DELIVERY * deliveries
         only = Authorship(person, True, deliveries, 0, doa, 1.0, True)
-        return FileAuthorship(path, size, deliveries, last_change_at, (only,), (person,), person)
+        return deliveries, (only,), (person,), person
     creator = min(counts, key=_first_event)[0]
     changes = sum(map(_deliveries, counts))
     log1p = math.log1p
@@ -129,9 +138,7 @@ def authorship_from_counts(
             Authorship(person, first, deliveries, changes - deliveries, doa, normalised, is_author)
         )
     main = authorships[0].person if authorships[0].is_author else None
-    return FileAuthorship(
-        path, size, changes, last_change_at, tuple(authorships), tuple(authors), main
-    )
+    return changes, tuple(authorships), tuple(authors), main
 
 
 _first_event = itemgetter(1)
