@@ -8,7 +8,7 @@ import re
 
 import icalendar
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from peerlearn.engines.schedule import ics_writer
@@ -227,6 +227,8 @@ def test_a_block_must_be_whole_lines() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
+@example("0 \xa0")  # Unicode spaces at the ends of a parameter value
+@example("0\t\x85")
 def test_random_text_round_trips(value: str) -> None:
     event = parse_event(
         f"SUMMARY:{text(value)}",

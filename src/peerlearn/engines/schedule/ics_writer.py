@@ -37,7 +37,7 @@ _CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # HTAB is allowed everywhere
 _URI_CONTROLS = re.compile("[\x00-\x1f\x7f]")
 # RFC 5545 quotes a value holding : ; or , and lenient parsers (icalendar's) also strip
 # blanks next to = and at either end of an unquoted value: quote those too.
-_NEEDS_QUOTES = re.compile("[:;,=]|^[ \t]|[ \t]$")
+_NEEDS_QUOTES = re.compile(r"[:;,=]|^\s|\s$")  # parsers strip Unicode spaces at the ends
 _AMBIGUOUS_BACKSLASH = re.compile(r"\\(?=[\\,;:]|$)")  # see the module docstring
 _BACKSLASH = 0x5C
 _CARET = 0x5E
