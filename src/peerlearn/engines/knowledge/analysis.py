@@ -18,7 +18,7 @@ from .gcpause import gc_paused
 from .history import ProgressCallback, read_history
 from .identity import IdentityOptions, People, Person, resolve_people
 from .islands import DirectorySummary, Island, knowledge_islands, summarise_directories
-from .model import FileAuthorship, Scores, merge_counts, score_counts
+from .model import FileAuthorship, Scores, merge_entries, score_entries
 from .state import HistoryState
 from .truck_factor import REFERENCE_PRUNING, TruckFactor, WhatIf, truck_factor, what_if
 
@@ -153,12 +153,12 @@ def _prepare(state: HistoryState, options: AnalysisOptions) -> _Prepared:
         if path in excluded:
             continue
         raw = record.contributors
+        if not raw:
+            continue
         if special.isdisjoint(raw):
-            counts = [(key_of[ident], entry[0], entry[1]) for ident, entry in raw.items()]
-        else:
-            counts = merge_counts(raw, person_of, keys)
-        if counts:
-            scores[path] = score_counts(counts)
+            scores[path] = score_entries(raw, key_of)
+        elif merged := merge_entries(raw, person_of):
+            scores[path] = score_entries(merged, keys)
     return _Prepared(resolved, excluded, scores)
 
 

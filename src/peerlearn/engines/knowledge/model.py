@@ -15,7 +15,7 @@ DOA >= 3.293 or they are its first author (the reference tool's reading).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -141,26 +141,60 @@ def score_counts(counts: list[tuple[str, int, int]]) -> Scores:
     return changes, tuple(authorships), tuple(authors), main
 
 
-_first_event = itemgetter(1)
-_deliveries = itemgetter(2)
-
-
-def merge_counts(
-    raw: Mapping[int, list[int]],
-    person_of: list[int | None],
-    keys: list[str],
-    *,
-    one_identity_each: bool = False,
-) -> list[tuple[str, int, int]]:
-    """Fold per-identity counters into per-person (key, first event, deliveries); bots
-    (None) are dropped, so a bot-created file's first human contributor creates it.
-    `one_identity_each` (nobody has aliases) allows a faster path with the same result."""
-    if one_identity_each:
-        return [
-            (keys[person], first, deliveries)
-            for ident, (first, deliveries) in raw.items()
-            if (person := person_of[ident]) is not None
+def score_entries(entries: Mapping[int, list[int]], names: Sequence[str]) -> Scores:
+    """`score_counts` for counters as the state keeps them, `{index: [first event,
+    deliveries]}`, with `names[index]` the person: the same scores, without first making
+    a list of (person, first event, deliveries) per file."""
+    if len(entries) == 1:
+        for index, (_, deliveries) in entries.items():
+            person = names[index]
+            doa = DOA_INTERCEPT + DOA_FIRST_AUTHOR + DOA_DELIVERY * deliveries
+            only = Authorship(person, True, deliveries, 0, doa, 1.0, True)
+            return deliveries, (only,), (person,), person
+    if not entries:
+        return 0, (), (), None
+    values = entries.values()
+    # First events are unique, so the smallest [first event, deliveries] is the creator's.
+    low = min(values)
+    changes = sum(map(_second, values))
+    log1p = math.log1p
+    scored = sorted(
+        [
+            (
+                -(
+                    DOA_INTERCEPT
+                    + (DOA_FIRST_AUTHOR if entry is low else 0.0)
+                    + DOA_DELIVERY * entry[1]
+                    - DOA_ACCEPTANCE * log1p(changes - entry[1])
+                ),
+                names[index],
+                entry[1],
+                entry is low,
+            )
+            for index, entry in entries.items()
         ]
+    )
+    best = -scored[0][0]
+    authorships = []
+    authors = []
+    for negated, person, deliveries, first in scored:
+        doa = -negated
+        normalised = doa / best if best > 0 else (1.0 if doa == best else 0.0)
+        is_author = normalised > NORMALISED_THRESHOLD and (doa >= ABSOLUTE_THRESHOLD or first)
+        if is_author:
+            authors.append(person)
+        authorships.append(
+            Authorship(person, first, deliveries, changes - deliveries, doa, normalised, is_author)
+        )
+    main = authorships[0].person if authorships[0].is_author else None
+    return changes, tuple(authorships), tuple(authors), main
+
+
+def merge_entries(
+    raw: Mapping[int, list[int]], person_of: list[int | None]
+) -> dict[int, list[int]]:
+    """Fold per-identity counters into per-person ones, `{person: [first event,
+    deliveries]}`; bots (None) are dropped."""
     merged: dict[int, list[int]] = {}
     for ident, (first, deliveries) in raw.items():
         person = person_of[ident]
@@ -173,4 +207,9 @@ def merge_counts(
             if first < entry[0]:
                 entry[0] = first
             entry[1] += deliveries
-    return [(keys[p], first, dl) for p, (first, dl) in merged.items()]
+    return merged
+
+
+_second = itemgetter(1)
+_first_event = itemgetter(1)
+_deliveries = itemgetter(2)
