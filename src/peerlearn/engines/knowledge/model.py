@@ -93,20 +93,44 @@ def authorship_from_counts(
 Scores = tuple[int, tuple[Authorship, ...], tuple[str, ...], str | None]
 
 
+def _sole_author(person: str, deliveries: int) -> Scores:
+    # One person only (common): FA = 1, AC = 0, sole and main author.
+    doa = DOA_INTERCEPT + DOA_FIRST_AUTHOR + DOA_DELIVERY * deliveries
+    only = Authorship(person, True, deliveries, 0, doa, 1.0, True)
+    return deliveries, (only,), (person,), person
+
+
+def _ranked(scored: list[tuple[float, str, int, bool]], changes: int) -> Scores:
+    """Authorships from (-DOA, person, deliveries, first author) sorted best first."""
+    best = -scored[0][0]
+    authorships = []
+    authors = []
+    for negated, person, deliveries, first in scored:
+        doa = -negated
+        # DOA can only fall to zero or below for files with ~47k+ changes; then the
+        # normalisation is meaningless and only the top scorer keeps a share of 1.
+        normalised = doa / best if best > 0 else (1.0 if doa == best else 0.0)
+        is_author = normalised > NORMALISED_THRESHOLD and (doa >= ABSOLUTE_THRESHOLD or first)
+        if is_author:
+            authors.append(person)
+        authorships.append(
+            Authorship(person, first, deliveries, changes - deliveries, doa, normalised, is_author)
+        )
+    main = authorships[0].person if authorships[0].is_author else None
+    return changes, tuple(authorships), tuple(authors), main
+
+
 def score_counts(counts: list[tuple[str, int, int]]) -> Scores:
     if not counts:
         return 0, (), (), None
     if len(counts) == 1:
-        # One person only (common): FA = 1, AC = 0, sole and main author.
         person, _, deliveries = counts[0]
-        doa = DOA_INTERCEPT + DOA_FIRST_AUTHOR + DOA_DELIVERY * deliveries
-        only = Authorship(person, True, deliveries, 0, doa, 1.0, True)
-        return deliveries, (only,), (person,), person
+        return _sole_author(person, deliveries)
     creator = min(counts, key=_first_event)[0]
     changes = sum(map(_deliveries, counts))
     log1p = math.log1p
-    # (-DOA, person, deliveries) tuples sort highest DOA first, ties by person key, without
-    # a key function (people are unique within a file, so deliveries never decide).
+    # (-DOA, person, …) tuples sort highest DOA first, ties by person key, without a key
+    # function (people are unique within a file, so the later fields never decide).
     scored = sorted(
         [
             (
@@ -118,27 +142,12 @@ def score_counts(counts: list[tuple[str, int, int]]) -> Scores:
                 ),
                 person,
                 deliveries,
+                person == creator,
             )
             for person, _, deliveries in counts
         ]
     )
-    best = -scored[0][0]
-    authorships = []
-    authors = []
-    for negated, person, deliveries in scored:
-        doa = -negated
-        # DOA can only fall to zero or below for files with ~47k+ changes; then the
-        # normalisation is meaningless and only the top scorer keeps a share of 1.
-        normalised = doa / best if best > 0 else (1.0 if doa == best else 0.0)
-        first = person == creator
-        is_author = normalised > NORMALISED_THRESHOLD and (doa >= ABSOLUTE_THRESHOLD or first)
-        if is_author:
-            authors.append(person)
-        authorships.append(
-            Authorship(person, first, deliveries, changes - deliveries, doa, normalised, is_author)
-        )
-    main = authorships[0].person if authorships[0].is_author else None
-    return changes, tuple(authorships), tuple(authors), main
+    return _ranked(scored, changes)
 
 
 def score_entries(entries: Mapping[int, list[int]], names: Sequence[str]) -> Scores:
@@ -147,10 +156,7 @@ def score_entries(entries: Mapping[int, list[int]], names: Sequence[str]) -> Sco
     a list of (person, first event, deliveries) per file."""
     if len(entries) == 1:
         for index, (_, deliveries) in entries.items():
-            person = names[index]
-            doa = DOA_INTERCEPT + DOA_FIRST_AUTHOR + DOA_DELIVERY * deliveries
-            only = Authorship(person, True, deliveries, 0, doa, 1.0, True)
-            return deliveries, (only,), (person,), person
+            return _sole_author(names[index], deliveries)
     if not entries:
         return 0, (), (), None
     values = entries.values()
@@ -174,20 +180,7 @@ def score_entries(entries: Mapping[int, list[int]], names: Sequence[str]) -> Sco
             for index, entry in entries.items()
         ]
     )
-    best = -scored[0][0]
-    authorships = []
-    authors = []
-    for negated, person, deliveries, first in scored:
-        doa = -negated
-        normalised = doa / best if best > 0 else (1.0 if doa == best else 0.0)
-        is_author = normalised > NORMALISED_THRESHOLD and (doa >= ABSOLUTE_THRESHOLD or first)
-        if is_author:
-            authors.append(person)
-        authorships.append(
-            Authorship(person, first, deliveries, changes - deliveries, doa, normalised, is_author)
-        )
-    main = authorships[0].person if authorships[0].is_author else None
-    return changes, tuple(authorships), tuple(authors), main
+    return _ranked(scored, changes)
 
 
 def merge_entries(
