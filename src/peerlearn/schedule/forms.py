@@ -41,6 +41,14 @@ def _https(value: str) -> str:
 
 
 class _FormatTimingMixin(forms.Form):
+    """What session and series forms share: the format's duration range, https links."""
+
+    def clean_whiteboard_link(self) -> str:
+        return _https(self.cleaned_data["whiteboard_link"])
+
+    def clean_video_link(self) -> str:
+        return _https(self.cleaned_data["video_link"])
+
     def check_duration(self, cleaned: dict[str, Any]) -> None:
         key, minutes = cleaned.get("format") or "", cleaned.get("duration_minutes")
         if key in formats.FORMATS and minutes is not None:
@@ -84,12 +92,6 @@ class SessionForm(_FormatTimingMixin, forms.Form):
         self.fields["co_facilitator"].label = "Co-facilitator"
         if editing:
             del self.fields["status"]  # status changes have their own buttons
-
-    def clean_whiteboard_link(self) -> str:
-        return _https(self.cleaned_data["whiteboard_link"])
-
-    def clean_video_link(self) -> str:
-        return _https(self.cleaned_data["video_link"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -161,12 +163,6 @@ class SeriesForm(_FormatTimingMixin, forms.ModelForm[Series]):
         for name in ("facilitator", "co_facilitator"):
             self.fields[name] = team_people(team)
         self.fields["co_facilitator"].label = "Co-facilitator"
-
-    def clean_whiteboard_link(self) -> str:
-        return _https(self.cleaned_data["whiteboard_link"])
-
-    def clean_video_link(self) -> str:
-        return _https(self.cleaned_data["video_link"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
