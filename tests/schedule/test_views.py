@@ -138,6 +138,27 @@ def test_series_form_reports_impossible_rules_on_fields(cast: Cast) -> None:
     assert not Series.objects.exists()
 
 
+def test_series_links_must_be_https(cast: Cast) -> None:
+    data = {
+        "title": "Weekly",
+        "format": "lunch_and_learn",
+        "audience": "team",
+        "frequency": "weekly",
+        "interval": "1",
+        "weekday": "2",
+        "starts_on": "2030-03-01",
+        "start_time": "12:00",
+        "time_zone": "Europe/Berlin",
+        "duration_minutes": "45",
+        "video_link": "http://meet.example.com/room",
+    }
+    response = client_for(cast.alice).post(
+        reverse("schedule:series_create", args=[cast.platform.pk]), data
+    )
+    assert "Use an https:// link" in response.content.decode()
+    assert not Series.objects.exists()
+
+
 def test_series_page_moves_cancels_and_reassigns_single_dates(cast: Cast) -> None:
     series = make_series(cast.platform, facilitator=cast.fiona, starts_on=dt.date(2030, 3, 1))
     client = client_for(cast.alice)
