@@ -55,9 +55,13 @@ def test_person_of_another_organisation_is_404(
 
 
 def test_unknown_person_is_404(cast: Cast, client_as: Callable[[str], Client]) -> None:
+    before = list(Membership.objects.filter(team=cast.platform).values_list("user_id", "role"))
     url = f"/api/teams/{cast.platform.pk}/members/999999"
     response = client_as("alice").put(url, data={"role": "member"}, content_type="application/json")
     assert response.status_code == 404
+    assert json_of(response)["detail"] == "No such person."
+    after = list(Membership.objects.filter(team=cast.platform).values_list("user_id", "role"))
+    assert after == before
 
 
 def test_removing_a_non_member_is_404(cast: Cast, client_as: Callable[[str], Client]) -> None:
