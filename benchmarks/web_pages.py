@@ -6,8 +6,9 @@
 For each database: a throw-away data folder and database, migrations, an organisation of
 10,000 members in 500 teams, `peerlearn serve`'s gunicorn command on 127.0.0.1 with the
 bare view switched on, a member signed in, then wrk against the bare view, the
-dashboard, the team page and the bare view again. The figures replace the results block
-of the "Web pages" section of docs/benchmarks.md.
+dashboard, the team page and the bare view again; then the same on a second server with
+the page cache off. The figures replace the results block of the "Web pages" section of
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -47,21 +49,30 @@ class PageResult:
     path: str
     queries: int
     result: WrkResult
+    cached: bool  # served by a server with the page cache on (False: rendered every time)
+
+
+@dataclass(frozen=True)
+class ServerRun:
+    """One gunicorn server: the bare view before and after, and the pages between."""
+
+    cached: bool
+    pages: list[PageResult]
+    bare_before: WrkResult
+    bare_after: WrkResult
+
+    @property
+    def bare_rps(self) -> float:
+        return (self.bare_before.rps + self.bare_after.rps) / 2
 
 
 @dataclass(frozen=True)
 class DatabaseRun:
     database: str
     generate_seconds: float
-    pages: list[PageResult]
-    bare_before: WrkResult
-    bare_after: WrkResult
+    servers: list[ServerRun]
     load_before: float
     load_after: float
-
-    @property
-    def bare_rps(self) -> float:
-        return (self.bare_before.rps + self.bare_after.rps) / 2
 
 
 def measure(database: str, args: argparse.Namespace) -> DatabaseRun:
@@ -69,58 +80,88 @@ def measure(database: str, args: argparse.Namespace) -> DatabaseRun:
         print(f"[{database}] migrating and generating the organisation", flush=True)
         load_before = os.getloadavg()[0]
         made = seed(env)
-        cookie = f"sessionid={made['session_key']}"
-        paths: dict[str, str] = made["paths"]
-        with gunicorn(env, workers=args.workers, threads=args.threads) as server:
-            base_url = server.base_url
-            check_page(base_url + paths["dashboard"], cookie, "Team 000")
-            check_page(base_url + paths["team"], cookie, "Person 00000")
-            check_page(base_url + paths["bare"], cookie, "ok")
-            check_page(base_url + paths["layout"], cookie, "Person 00000")
-
-            def run(name: str, seconds: int) -> WrkResult:
-                cpu_before = server.cpu_seconds()
-                result = wrk(
-                    base_url + paths[name],
-                    cookie,
-                    seconds=seconds,
-                    connections=args.connections,
-                    threads=args.wrk_threads,
-                )
-                cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(result.requests, 1)
-                result = dataclasses.replace(result, server_cpu_ms=cpu_ms)
-                if result.errors or result.bad_status:
-                    raise SystemExit(f"[{database}] {name}: wrk saw errors: {result}")
-                print(
-                    f"[{database}] {name:<9} {result.rps:8.1f} req/s  "
-                    f"p50 {result.p50_ms:6.2f} ms  p95 {result.p95_ms:6.2f} ms  "
-                    f"server CPU {result.server_cpu_ms:5.2f} ms/request",
-                    flush=True,
-                )
-                return result
-
-            for name in ("bare", "layout", "dashboard", "team"):
-                run(name, args.warmup)  # load code and templates in every process
-            bare_before = run("bare", args.seconds)
-            pages = [
-                PageResult(name, paths[name], made["queries"][name], run(name, args.seconds))
-                for name in ("layout", "dashboard", "team")
-            ]
-            bare_after = run("bare", args.seconds)
+        # What a browser sends once it has seen a page: the session and the CSRF cookie.
+        cookie = f"sessionid={made['session_key']}; csrftoken={made['csrf_secret']}"
+        servers = [
+            serve_and_measure(database, env, made, cookie, args, cached=True),
+            serve_and_measure(
+                database, {**env, "PEERLEARN_PAGE_CACHE_MB": "0"}, made, cookie, args, cached=False
+            ),
+        ]
     return DatabaseRun(
         database,
         made["generate_seconds"],
-        pages,
-        bare_before,
-        bare_after,
+        servers,
         load_before=load_before,
         load_after=os.getloadavg()[0],
     )
 
 
+def serve_and_measure(
+    database: str,
+    env: dict[str, str],
+    made: dict[str, Any],
+    cookie: str,
+    args: argparse.Namespace,
+    *,
+    cached: bool,
+) -> ServerRun:
+    paths: dict[str, str] = made["paths"]
+    # With the cache on: the layout and the pages as a returning visitor gets them. With it
+    # off: the pages rendered on every request, as after any change or on a first visit.
+    names = ("layout", "dashboard", "team") if cached else ("dashboard", "team")
+    label = "cache on" if cached else "cache off"
+    with gunicorn(env, workers=args.workers, threads=args.threads) as server:
+        base_url = server.base_url
+        check_page(base_url + paths["dashboard"], cookie, "Team 000")
+        check_page(base_url + paths["team"], cookie, "Person 00000")
+        check_page(base_url + paths["bare"], cookie, "ok")
+        check_page(base_url + paths["layout"], cookie, "Person 00000")
+
+        def run(name: str, seconds: int) -> WrkResult:
+            cpu_before = server.cpu_seconds()
+            result = wrk(
+                base_url + paths[name],
+                cookie,
+                seconds=seconds,
+                connections=args.connections,
+                threads=args.wrk_threads,
+            )
+            cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(result.requests, 1)
+            result = dataclasses.replace(result, server_cpu_ms=cpu_ms)
+            if result.errors or result.bad_status:
+                raise SystemExit(f"[{database}] {name}: wrk saw errors: {result}")
+            print(
+                f"[{database}, {label}] {name:<9} {result.rps:8.1f} req/s  "
+                f"p50 {result.p50_ms:6.2f} ms  p95 {result.p95_ms:6.2f} ms  "
+                f"server CPU {result.server_cpu_ms:5.2f} ms/request",
+                flush=True,
+            )
+            return result
+
+        for name in ("bare", *names):
+            run(name, args.warmup)  # load code and templates in every process
+        bare_before = run("bare", args.seconds)
+        queries = made["queries"]
+        pages = [
+            PageResult(
+                name,
+                paths[name],
+                queries[name][1] if cached else queries[name][0],
+                run(name, args.seconds),
+                cached,
+            )
+            for name in names
+        ]
+        bare_after = run("bare", args.seconds)
+    return ServerRun(cached, pages, bare_before, bare_after)
+
+
 def verdict(page: PageResult, bare_rps: float) -> str:
     if page.name == "layout":
-        return "floor of signed-in pages, no target"
+        return "no target: the layout rendered every time"
+    if not page.cached:
+        return "reference: rendered on every request"
     ratio = page.result.rps / bare_rps
     misses = []
     if ratio < THROUGHPUT_TARGET:
@@ -146,35 +187,41 @@ def render(runs: list[DatabaseRun], args: argparse.Namespace, command: str) -> s
         "*Server CPU ms/request* is the CPU time of gunicorn's processes (not the database "
         "server's) during the run divided by the requests served: unlike requests/s it "
         "hardly changes when other work shares the machine. *layout* is the empty page "
-        "layout for the signed-in member (session, user, base template): the floor every "
-        "signed-in page stands on.",
+        "layout for the signed-in member (session, user, base template), rendered on every "
+        "request. *cache on* is `peerlearn serve` as shipped: a page is rendered once and "
+        "then served from the page cache while nothing it shows changes (what a returning "
+        "visitor gets); *cache off* (`PEERLEARN_PAGE_CACHE_MB=0`, a second server on the "
+        "same database) renders every request, as after any change. Queries are per request "
+        "in that mode.",
         "",
     ]
     for run in runs:
         lines += [
             f"### {'SQLite' if run.database == 'sqlite' else 'PostgreSQL'}",
             "",
-            "| page | queries | requests/s | p50 ms | p95 ms | p99 ms | vs bare | "
+            "| server | page | queries | requests/s | p50 ms | p95 ms | p99 ms | vs bare | "
             "server CPU ms/request | targets |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
-        for label, result in (
-            ("bare view, before", run.bare_before),
-            ("bare view, after", run.bare_after),
-        ):
-            lines.append(
-                f"| {label} | 0 | {result.rps:.0f} | {result.p50_ms:.1f} | "
-                f"{result.p95_ms:.1f} | {result.p99_ms:.1f} | — | "
-                f"{result.server_cpu_ms:.2f} | baseline |"
-            )
-        for page in run.pages:
-            result = page.result
-            lines.append(
-                f"| {page.name} (`{page.path}`) | {page.queries} | {result.rps:.0f} | "
-                f"{result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} | "
-                f"{result.rps / run.bare_rps:.0%} | {result.server_cpu_ms:.2f} | "
-                f"{verdict(page, run.bare_rps)} |"
-            )
+        for server in run.servers:
+            label = "cache on" if server.cached else "cache off"
+            for name, result in (
+                ("bare view, before", server.bare_before),
+                ("bare view, after", server.bare_after),
+            ):
+                lines.append(
+                    f"| {label} | {name} | 0 | {result.rps:.0f} | {result.p50_ms:.1f} | "
+                    f"{result.p95_ms:.1f} | {result.p99_ms:.1f} | — | "
+                    f"{result.server_cpu_ms:.2f} | baseline |"
+                )
+            for page in server.pages:
+                result = page.result
+                lines.append(
+                    f"| {label} | {page.name} (`{page.path}`) | {page.queries} | "
+                    f"{result.rps:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} | "
+                    f"{result.p99_ms:.1f} | {result.rps / server.bare_rps:.0%} | "
+                    f"{result.server_cpu_ms:.2f} | {verdict(page, server.bare_rps)} |"
+                )
         lines += [
             "",
             f"Generating the organisation took {run.generate_seconds} s. Load average "

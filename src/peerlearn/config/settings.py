@@ -104,6 +104,11 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = ["peerlearn.people.auth_backend.PeopleBackend"]
+# Django's database sessions, read with plain SQL (see peerlearn.web.sessions).
+SESSION_ENGINE = "peerlearn.web.sessions"
+# Rendered pages kept per web process (peerlearn.web.page_cache); 0 turns the cache off.
+PEERLEARN_PAGE_CACHE_BYTES = env_int("PEERLEARN_PAGE_CACHE_MB", 32, minimum=0) * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"

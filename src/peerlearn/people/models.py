@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -16,10 +17,20 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).")
 
 
+def new_content_version() -> int:
+    """A fresh random stamp (see Organisation.content_version)."""
+    return secrets.randbits(62)
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Replaced by a new random stamp, by database triggers, in the same transaction as any
+    # write to a table the cached pages show (peerlearn.web.content_triggers). Random
+    # rather than a counter, so that a restored backup or a rolled-back test cannot bring
+    # back a stamp that once stood for other content.
+    content_version = models.BigIntegerField(default=new_content_version, editable=False)
 
     def __str__(self) -> str:
         return self.name
