@@ -528,3 +528,41 @@ def test_organisations_created_one_after_another_have_different_versions(db: Non
     assert 0 <= version_of(first) < 2**62
     assert 0 <= version_of(second) < 2**62
     assert version_of(first) != version_of(second)
+
+
+# --- what the triggers leave alone ------------------------------------------------------
+
+
+def test_signing_in_keeps_the_version_but_other_person_changes_renew_it(cast: Cast) -> None:
+    from django.test import Client
+
+    before = versions(cast)
+    assert Client().login(username="bob", password=PASSWORD)  # writes last_login
+    User.objects.filter(pk=cast.bob.pk).update(last_login=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert changed_since(cast, before) == set()
+    User.objects.filter(pk=cast.bob.pk).update(
+        last_login=dt.datetime(2026, 1, 2, tzinfo=dt.UTC), time_zone="Asia/Tokyo"
+    )
+    assert changed_since(cast, before) == {"org"}
+
+
+def test_install_drops_content_triggers_of_tables_no_longer_tracked(cast: Cast) -> None:
+    table = Organisation._meta.db_table  # not tracked; stands for a table taken out
+    stale = f"{PREFIX}{table}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE TRIGGER {stale} AFTER DELETE ON {table} FOR EACH ROW BEGIN SELECT 1; END"
+            )
+        else:
+            cursor.execute(
+                f"CREATE FUNCTION {stale}() RETURNS trigger LANGUAGE plpgsql"
+                " AS $$ BEGIN RETURN NULL; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER {stale} AFTER DELETE ON {table}"
+                f" FOR EACH ROW EXECUTE FUNCTION {stale}()"
+            )
+    assert (table, stale) in content_triggers_in_database()
+    content_triggers.install()
+    assert content_triggers_in_database() == expected_triggers()

@@ -41,6 +41,8 @@ HOSTILE_KEYS = [
     "ключ\u202e\u200bemoji🙂",
     "x" * 100_000,
     "'" * 5_000,
+    "\x00abcdefgh",  # a cookie can carry a NUL; PostgreSQL refuses it in a query
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
 ]
 
 

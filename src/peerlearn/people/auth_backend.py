@@ -27,6 +27,7 @@ from peerlearn.people.models import User
 CONTENT_VERSION_ATTRIBUTE = "organisation_content_version"
 # Stands in for the primary key while compiling; replaced by the real one on each run.
 _PLACEHOLDER = -7_301_946
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -91,5 +92,7 @@ class PeopleBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
+        if not _BIGINT_MIN <= pk <= _BIGINT_MAX:
+            return None  # no such row; SQLite would refuse the number rather than say so
         user = load_user(pk)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -40,12 +40,27 @@ class Tracked:
 
     model: type[models.Model]
     path: Sequence[str]  # field names, from the model to the organisation
+    # Columns no page shows, written often: an UPDATE of only these keeps the version.
+    ignored: Sequence[str] = ()
+
+    def update_columns(self, connection: BaseDatabaseWrapper) -> str:
+        """The quoted columns whose update renews the version ("" for all of them)."""
+        if not self.ignored:
+            return ""
+        columns = [
+            field.column
+            for field in self.model._meta.concrete_fields
+            if field.column and field.name not in self.ignored
+        ]
+        return ", ".join(connection.ops.quote_name(column) for column in columns)
 
 
 # Everything the cached pages show (the dashboard and the team page, with the layout
 # around them): add a table here before caching a page that reads it.
 TRACKED: tuple[Tracked, ...] = (
-    Tracked(User, ("organisation",)),
+    # Every sign-in writes last_login; it would otherwise renew every page of the
+    # organisation each time somebody signs in.
+    Tracked(User, ("organisation",), ignored=("last_login",)),
     Tracked(Team, ("organisation",)),
     Tracked(Membership, ("team", "organisation")),
     Tracked(Series, ("team", "organisation")),
@@ -94,8 +109,10 @@ def sqlite_statements(connection: BaseDatabaseWrapper, tracked: Tracked) -> list
     table = connection.ops.quote_name(tracked.model._meta.db_table)
     random_value = f"(random() & {_MASK})"
     statements = []
-    for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["NEW", "OLD"]), ("DELETE", ["OLD"])):
-        name = f"{PREFIX}{tracked.model._meta.db_table}_{event.lower()}"
+    columns = tracked.update_columns(connection)
+    update = f"UPDATE OF {columns}" if columns else "UPDATE"
+    for event, rows in (("INSERT", ["NEW"]), (update, ["NEW", "OLD"]), ("DELETE", ["OLD"])):
+        name = f"{PREFIX}{tracked.model._meta.db_table}_{event.split()[0].lower()}"
         ids = ", ".join(organisation_expression(connection, tracked, row) for row in rows)
         statements += [
             f"DROP TRIGGER IF EXISTS {name}",
@@ -111,6 +128,8 @@ def postgresql_statements(connection: BaseDatabaseWrapper, tracked: Tracked) -> 
     random_value = f"floor(random() * {_MASK})::bigint"
     new = organisation_expression(connection, tracked, "NEW")
     old = organisation_expression(connection, tracked, "OLD")
+    columns = tracked.update_columns(connection)
+    update = f"UPDATE OF {columns}" if columns else "UPDATE"
     return [
         f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
@@ -124,7 +143,7 @@ BEGIN
   RETURN NULL;
 END
 $body$""",
-        f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table}"
+        f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR {update} OR DELETE ON {table}"
         f" FOR EACH ROW EXECUTE FUNCTION {name}()",
     ]
 
@@ -139,6 +158,7 @@ def install(using: str = "default") -> list[str]:
     existing = set(connection.introspection.table_names())
     installed = []
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        _drop_untracked(connection, cursor)
         for tracked in TRACKED:
             if tracked.model._meta.db_table not in existing:
                 continue  # migrated in part; the next full migrate installs it
@@ -146,6 +166,30 @@ def install(using: str = "default") -> list[str]:
                 cursor.execute(statement)
             installed.append(tracked.model._meta.db_table)
     return installed
+
+
+def _drop_untracked(connection: BaseDatabaseWrapper, cursor: Any) -> None:
+    """Drop our triggers on tables no longer tracked (or since renamed)."""
+    tracked_tables = {tracked.model._meta.db_table for tracked in TRACKED}
+    quote = connection.ops.quote_name
+    if connection.vendor == "sqlite":
+        cursor.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+            [PREFIX + "%"],
+        )
+        for name, table in cursor.fetchall():
+            if table not in tracked_tables:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)}")
+    else:
+        cursor.execute(
+            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname LIKE %s",
+            [PREFIX + "%"],
+        )
+        for name, table in cursor.fetchall():
+            if table not in tracked_tables:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)} ON {quote(table)}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {quote(name)}()")
 
 
 def install_after_migrate(using: str = "default", **kwargs: Any) -> None:

@@ -8,16 +8,21 @@ expiry rule, encoding and writes, and only reads the row directly.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+# Keys Django makes: 32 of these characters (the column holds up to 40). Anything else
+# from a cookie (a NUL byte would make PostgreSQL raise) cannot name a session.
+_POSSIBLE_KEY = re.compile(r"[a-z0-9]{8,40}")
+
 
 class SessionStore(db.SessionStore):
     def load(self) -> dict[str, Any]:
-        if not self.session_key:
+        if not self.session_key or not _POSSIBLE_KEY.fullmatch(self.session_key):
             self._session_key = None
             return {}
         model = self.model
