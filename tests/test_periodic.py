@@ -17,12 +17,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 REMINDERS = "peerlearn.schedule.tasks.send_due_reminders"
 PRUNE = "peerlearn.web.tasks.prune_task_results"
+SESSIONS = "peerlearn.web.tasks.prune_expired_sessions"
 
 
 @override_settings(TASKS=DATABASE_TASKS)
 def test_each_job_is_enqueued_once_per_interval() -> None:
     now = timezone.now()
-    assert sorted(enqueue_due_jobs(now=now)) == sorted([REMINDERS, PRUNE])
+    assert sorted(enqueue_due_jobs(now=now)) == sorted([REMINDERS, PRUNE, SESSIONS])
     assert enqueue_due_jobs(now=now + dt.timedelta(minutes=5)) == []
     # Reminders are due again after 10 minutes; pruning only after a day.
     assert enqueue_due_jobs(now=now + dt.timedelta(minutes=11)) == [REMINDERS]
@@ -34,7 +35,7 @@ def test_enqueued_jobs_run_successfully_in_the_worker() -> None:
     enqueue_due_jobs()
     call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
     statuses = dict(DBTaskResult.objects.values_list("task_path", "status"))
-    assert statuses == {REMINDERS: "SUCCESSFUL", PRUNE: "SUCCESSFUL"}
+    assert statuses == {REMINDERS: "SUCCESSFUL", PRUNE: "SUCCESSFUL", SESSIONS: "SUCCESSFUL"}
     reminders = DBTaskResult.objects.get(task_path=REMINDERS)
     assert reminders.return_value == {"sent": 0, "skipped": 0, "materialised": 0}
 
@@ -46,4 +47,4 @@ def test_scheduler_thread_enqueues_at_start_and_stops_promptly() -> None:
     scheduler.stop()  # the first pass still runs; the hour-long wait ends at once
     scheduler.join(timeout=10)
     assert not scheduler.is_alive()
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 3

@@ -29,11 +29,12 @@ class PeriodicJob:
 
 def periodic_jobs() -> tuple[PeriodicJob, ...]:
     from peerlearn.schedule.tasks import send_due_reminders
-    from peerlearn.web.tasks import prune_task_results
+    from peerlearn.web.tasks import prune_expired_sessions, prune_task_results
 
     return (
         PeriodicJob(send_due_reminders, dt.timedelta(minutes=10)),
         PeriodicJob(prune_task_results, dt.timedelta(days=1)),
+        PeriodicJob(prune_expired_sessions, dt.timedelta(days=1)),
     )
 
 

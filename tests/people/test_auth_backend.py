@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from peerlearn.people import auth_backend
+from peerlearn.people import user_rows
 from peerlearn.people.auth_backend import CONTENT_VERSION_ATTRIBUTE, PeopleBackend, load_user
+from peerlearn.people.models import LoginSession as Session
 from peerlearn.people.models import Organisation, User
 from peerlearn.people.services import person_set_password, team_create
 from tests.conftest import PASSWORD, Cast, client_for
@@ -72,7 +72,7 @@ def test_get_user_matches_the_orm_field_by_field(
         last_login=LAST_LOGIN, date_joined=DATE_JOINED, first_name="Bob", last_name="O'Brien"
     )
     if cold:  # as in a fresh process: the query is compiled on this call
-        monkeypatch.setattr(auth_backend, "_compiled", {})
+        monkeypatch.setattr(user_rows, "_shapes", {})
 
     loaded = PeopleBackend().get_user(cast.bob.pk)
 
@@ -255,7 +255,7 @@ def test_load_user_runs_one_query(
 ) -> None:
     version = content_version(cast.org)
     if cold:
-        monkeypatch.setattr(auth_backend, "_compiled", {})
+        monkeypatch.setattr(user_rows, "_shapes", {})
     else:
         load_user(cast.bob.pk)
     with django_assert_num_queries(1):

@@ -295,7 +295,7 @@ def test_members_page_queries_are_constant_in_member_count(
         membership_set(team=cast.platform, person=person)
     client = client_for(cast.alice)
     client.get(members_url(cast))
-    # session, user, team with alice's role, the members with their accounts
-    with django_assert_num_queries(4):
+    # session with person, team with alice's role, the members with their accounts
+    with django_assert_num_queries(3):
         response = client.get(members_url(cast))
     assert response.content.decode().count('<tr id="membership-') == 3 + extra_members

@@ -54,7 +54,8 @@ def test_dashboard_queries_are_constant_with_sessions(
         make_session(team, title=f"One-off {number}", starts_at=_soon(3), facilitator=cast.bob)
     client = client_for(cast.bob)
     client.get(reverse("web:dashboard"))
-    # login (2), teams with counts and my role, series, their skips, sessions, their roles
-    with django_assert_num_queries(7):
+    # session with person, teams with counts and my role, series, their skips, sessions,
+    # their roles
+    with django_assert_num_queries(6):
         body = client.get(reverse("web:dashboard")).content.decode()
     assert body.count("Learning slot:") == teams

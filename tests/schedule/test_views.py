@@ -221,9 +221,9 @@ def test_team_sessions_page_queries_are_constant(
         make_session(cast.platform, title=f"Past {number}", starts_at=berlin(2020, 1, 1 + number))
     client = client_for(cast.bob)
     client.get(reverse("schedule:team_sessions", args=[cast.platform.pk]))
-    # login (2), team with role (1), series with skips, rows and their roles (4), single
-    # sessions with roles (2), past sessions with roles (2), series list (1)
-    with django_assert_num_queries(12):
+    # session with person (1), team with role (1), series with skips, rows and their
+    # roles (4), single sessions with roles (2), past sessions with roles (2), series list (1)
+    with django_assert_num_queries(11):
         response = client.get(reverse("schedule:team_sessions", args=[cast.platform.pk]))
     assert response.content.decode().count("Series ") >= rows
 

@@ -60,9 +60,9 @@ def test_dashboard_queries_are_constant_in_team_count(
     for number in range(5):
         team = team_create(organisation=cast.org, name=f"Extra {number}")
         membership_set(team=team, person=cast.bob)
-    # session, user, teams with counts and my role, the teams' series and sessions (no
+    # session with person, teams with counts and my role, the teams' series and sessions (no
     # rows here, so their prefetches do not run; see tests/schedule/test_dashboard.py)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("web:dashboard"))
 
 

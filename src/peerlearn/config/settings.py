@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peerlearn.web.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -105,7 +105,8 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = ["peerlearn.people.auth_backend.PeopleBackend"]
-# Django's database sessions, read with plain SQL (see peerlearn.web.sessions).
+# Django's database sessions, stored with the signed-in person's id so one statement
+# reads both (see peerlearn.web.sessions).
 SESSION_ENGINE = "peerlearn.web.sessions"
 # Rendered pages kept per web process (peerlearn.web.page_cache); 0 turns the cache off.
 PEERLEARN_PAGE_CACHE_BYTES = env_int("PEERLEARN_PAGE_CACHE_MB", 32, minimum=0) * 1024 * 1024

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -106,3 +107,21 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginSession(AbstractBaseSession):
+    """A browser's session (Django's session row) and the person signed in on it.
+
+    The person's column lets one statement read a session and its person together
+    (peerlearn.web.sessions), and takes a person's sessions away with them.
+    """
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from peerlearn.web.sessions import SessionStore
+
+        return SessionStore

@@ -19,3 +19,11 @@ def prune_task_results() -> None:
         failed_min_age_days=KEEP_FAILED_DAYS,
         verbosity=0,
     )
+
+
+@task()
+def prune_expired_sessions() -> None:
+    """Delete sessions past their expiry (they can no longer sign anybody in)."""
+    from peerlearn.web.sessions import SessionStore
+
+    SessionStore.clear_expired()
