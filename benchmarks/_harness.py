@@ -107,6 +107,19 @@ class Server:
         """CPU time used so far by gunicorn's master and workers (not the database's)."""
         return process_tree_cpu_seconds(self.pid)
 
+    def worker_cpu_seconds(self) -> dict[int, float]:
+        """CPU time used so far by each worker process, by process id."""
+        return {pid: process_tree_cpu_seconds(pid) for pid in child_pids(self.pid)}
+
+
+def child_pids(parent: int) -> list[int]:
+    found = []
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat_path.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(stat_path.parent.name))
+    return sorted(found)
+
 
 def process_tree_cpu_seconds(root: int) -> float:
     parents: dict[int, int] = {}

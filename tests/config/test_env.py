@@ -71,6 +71,15 @@ def test_postgres_url_is_split_into_settings() -> None:
     assert config.settings["PORT"] == "6543"
     assert config.settings["NAME"] == "learn"
     assert config.settings["OPTIONS"] == {"sslmode": "require"}
+    assert config.settings["CONN_HEALTH_CHECKS"] is False
+
+
+@pytest.mark.parametrize(("value", "expected"), [("false", False), ("off", False), ("yes", True)])
+def test_postgres_health_checks_can_be_turned_on(value: str, expected: bool) -> None:
+    config = parse_database_url(f"postgres://app@db/learn?health_checks={value}&conn_max_age=300")
+    assert config.settings["CONN_HEALTH_CHECKS"] is expected
+    assert config.settings["CONN_MAX_AGE"] == 300
+    assert config.settings["OPTIONS"] == {}  # ours, not passed on to the driver
 
 
 @pytest.mark.parametrize(
@@ -80,6 +89,7 @@ def test_postgres_url_is_split_into_settings() -> None:
         ("postgres://x@h/", "names no database"),
         ("postgres://x@h:99999/db", "not a valid URL"),
         ("sqlite://", "a SQLite URL is"),
+        ("postgres://x@h/db?health_checks=maybe", "health_checks='maybe' is not a boolean"),
     ],
 )
 def test_bad_database_urls_say_what_is_wrong(url: str, message: str) -> None:

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+_BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 
 
 def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
@@ -158,6 +159,13 @@ def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> DatabaseC
             raise ImproperlyConfigured(
                 f"{variable}: conn_max_age={conn_max_age!r} is not a whole number."
             ) from None
+        # Off by default: the session read, every signed-in request's first statement,
+        # reconnects once by itself when the server dropped a kept connection.
+        health_checks = options.pop("health_checks", "false")
+        if health_checks.lower() not in _BOOLEANS:
+            raise ImproperlyConfigured(
+                f"{variable}: health_checks={health_checks!r} is not a boolean (true/false)."
+            )
         return DatabaseConfig(
             vendor="postgresql",
             settings={
@@ -168,7 +176,7 @@ def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> DatabaseC
                 "HOST": host,
                 "PORT": str(port or ""),
                 "CONN_MAX_AGE": max_age,
-                "CONN_HEALTH_CHECKS": True,
+                "CONN_HEALTH_CHECKS": _BOOLEANS[health_checks.lower()],
                 "OPTIONS": options,
             },
         )
