@@ -176,9 +176,8 @@ def cached_page[**P](
         now = time.time()
         page = cache.get(key, now)
         if page is not None:
-            # Rendering {% csrf_token %} asks for the CSRF cookie to be sent again (to
-            # renew its expiry); serving the same page does the same.
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+            # Unlike rendering {% csrf_token %}, this does not send the CSRF cookie again
+            # to renew its year-long expiry: the render, minutes ago at most, did.
             return HttpResponse(page.body, content_type=page.content_type)
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponse) and _storable(request, response):
