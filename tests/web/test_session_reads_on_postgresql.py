@@ -53,12 +53,14 @@ def test_the_read_is_prepared_once_and_answers_like_the_plain_statement(
     assert SessionStore(signed_in_key).load() == {}
 
 
-def test_a_prepared_statement_that_went_away_is_prepared_again(
+def test_a_prepared_statement_that_went_away_is_answered_and_prepared_again(
     cast: Cast, signed_in_key: str
 ) -> None:
     assert SessionStore(signed_in_key).load()
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does
+    assert SessionStore(signed_in_key).load()["_auth_user_id"] == str(cast.bob.pk)
+    assert sessions._PREPARED not in prepared_statements()  # answered by the plain one
     assert SessionStore(signed_in_key).load()["_auth_user_id"] == str(cast.bob.pk)
     assert sessions._PREPARED in prepared_statements()
 

@@ -48,8 +48,7 @@ _statements: dict[str, str] = {}
 # plan took 80 µs of the server's CPU, five times the execution).
 _PREPARED = "peerlearn_session_read"
 _PREPARED_MARK = "_peerlearn_session_read_prepared"
-_NO_SUCH_PREPARED_STATEMENT = "26000"  # e.g. after a connection pooler's DISCARD ALL
-_ALREADY_PREPARED = "42P05"
+_NO_SUCH_PREPARED_STATEMENT = "26000"
 
 
 def _read(connection: BaseDatabaseWrapper, statement: str, params: list[Any]) -> Any:
@@ -64,8 +63,10 @@ def _read(connection: BaseDatabaseWrapper, statement: str, params: list[Any]) ->
         except ProgrammingError as error:
             if getattr(error.__cause__, "sqlstate", None) != _NO_SUCH_PREPARED_STATEMENT:
                 raise
-            _prepare(connection, statement)
-            cursor.execute(f"EXECUTE {_PREPARED}(%s, %s)", params)
+            # Gone: a pooler ran DISCARD ALL, or (in transaction mode) handed over another
+            # server connection. The plain statement answers; the next read prepares again.
+            setattr(connection.connection, _PREPARED_MARK, False)
+            cursor.execute(statement, params)
         return cursor.fetchone()
 
 
