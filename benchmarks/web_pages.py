@@ -196,7 +196,7 @@ def verdict(page: PageResult, bare: PageResult, cached: bool) -> str:
     misses = []
     if ratio < THROUGHPUT_TARGET:
         misses.append(f"throughput {ratio:.0%} < {THROUGHPUT_TARGET:.0%}")
-    if page.worst_p95_ms > P95_TARGET_MS:
+    if page.median.p95_ms > P95_TARGET_MS:
         misses.append(f"p95 > {P95_TARGET_MS:.0f} ms")
     return "met" if not misses else "missed: " + ", ".join(misses)
 
@@ -213,8 +213,8 @@ def render(runs: list[DatabaseRun], args: argparse.Namespace, command: str) -> s
         f"{args.connections} connections, on the same machine (wrk and the server share the "
         f"cores). After a {args.warmup} s warm-up of each URL, {args.rounds} rounds of "
         f"{args.seconds} s per URL, alternating the bare view and the pages; the table shows "
-        "the median round by requests/s (its p50 and p99), the worst p95 of all rounds, and "
-        "*vs bare* as median over median. "
+        "the median round by requests/s (its p50, p95 and p99; the targets are judged on "
+        "it), the worst p95 of any round, and *vs bare* as median over median. "
         "Organisation: 10,000 members in 500 teams; the signed-in member is in 5 teams.",
         "",
         "*Server CPU ms/request* is the CPU time of gunicorn's processes (not the database "
@@ -232,9 +232,9 @@ def render(runs: list[DatabaseRun], args: argparse.Namespace, command: str) -> s
         lines += [
             f"### {'SQLite' if run.database == 'sqlite' else 'PostgreSQL'}",
             "",
-            "| server | page | queries | requests/s (rounds) | p50 ms | p95 ms (worst) | "
+            "| server | page | queries | requests/s (rounds) | p50 ms | p95 ms | worst p95 ms | "
             "p99 ms | vs bare | server CPU ms/request | targets |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for server in run.servers:
             label = "cache on" if server.cached else "cache off"
@@ -248,7 +248,8 @@ def render(runs: list[DatabaseRun], args: argparse.Namespace, command: str) -> s
                 name = "bare view" if page is server.bare else f"{page.name} (`{page.path}`)"
                 lines.append(
                     f"| {label} | {name} | {page.queries} | {median.rps:.0f} ({every}) | "
-                    f"{median.p50_ms:.1f} | {page.worst_p95_ms:.1f} | {median.p99_ms:.1f} | "
+                    f"{median.p50_ms:.1f} | {median.p95_ms:.1f} | {page.worst_p95_ms:.1f} | "
+                    f"{median.p99_ms:.1f} | "
                     f"{ratio} | {page.server_cpu_ms:.2f} | {target} |"
                 )
         thrown = {
@@ -274,7 +275,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per URL and round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over all URLs")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over all URLs")
     parser.add_argument("--warmup", type=int, default=3, help="wrk warm-up per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=2)
