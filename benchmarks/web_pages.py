@@ -195,7 +195,7 @@ def verdict(page: PageResult, bare: PageResult, cached: bool) -> str:
     ratio = page.median.rps / bare.median.rps
     misses = []
     if ratio < THROUGHPUT_TARGET:
-        misses.append(f"throughput {ratio:.0%} < {THROUGHPUT_TARGET:.0%}")
+        misses.append(f"throughput {ratio:.1%} < {THROUGHPUT_TARGET:.0%}")
     if page.median.p95_ms > P95_TARGET_MS:
         misses.append(f"p95 > {P95_TARGET_MS:.0f} ms")
     return "met" if not misses else "missed: " + ", ".join(misses)
