@@ -7,6 +7,7 @@ gunicorn) whose environment names it, so one run can measure SQLite and PostgreS
 from __future__ import annotations
 
 import contextlib
+import glob
 import importlib.util
 import json
 import os
@@ -24,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from peerlearn.cli import gunicorn_command  # no Django import: safe before settings exist
 
@@ -54,8 +56,13 @@ def _load_pgserver() -> Any:
 
 
 @contextlib.contextmanager
-def throwaway_environment(database: str) -> Iterator[dict[str, str]]:
-    """A fresh data folder, and a fresh database of the given kind, for one run."""
+def throwaway_environment(
+    database: str, *, postgres_socket: bool = False
+) -> Iterator[dict[str, str]]:
+    """A fresh data folder, and a fresh database of the given kind, for one run.
+
+    PostgreSQL is reached over loopback TCP, or with `postgres_socket` over the Unix
+    socket the throw-away server also listens on (as a one-machine install would)."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"peerlearn-bench-{database}-"))
     env = {
         **os.environ,
@@ -69,11 +76,22 @@ def throwaway_environment(database: str) -> Iterator[dict[str, str]]:
     try:
         if database == "postgres":
             with _load_pgserver().postgres_server("peerlearn_bench") as url:
+                if postgres_socket:
+                    url += "?host=" + _socket_folder(url)
                 yield {**env, "DATABASE_URL": url}
         else:
             yield env
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _socket_folder(url: str) -> str:
+    """The folder of the throw-away server's Unix socket (scripts/pgserver.py makes it)."""
+    port = urlsplit(url).port
+    found = glob.glob(f"{tempfile.gettempdir()}/peerlearn-pg-*/sockets/.s.PGSQL.{port}")
+    if len(found) != 1:
+        raise SystemExit(f"cannot tell the socket of the PostgreSQL server on port {port}")
+    return str(Path(found[0]).parent)
 
 
 def seed(env: dict[str, str]) -> dict[str, Any]:
