@@ -16,10 +16,11 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from peerlearn.people import user_rows
-from peerlearn.people.auth_backend import CONTENT_VERSION_ATTRIBUTE, PeopleBackend, load_user
+from peerlearn.people.auth_backend import PeopleBackend, load_user
 from peerlearn.people.models import LoginSession as Session
 from peerlearn.people.models import Organisation, User
 from peerlearn.people.services import person_set_password, team_create
+from peerlearn.people.user_rows import CONTENT_VERSION_ATTRIBUTE
 from tests.conftest import PASSWORD, Cast, client_for
 
 pytestmark = pytest.mark.django_db

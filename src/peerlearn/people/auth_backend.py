@@ -19,9 +19,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
 from peerlearn.people.models import User
-from peerlearn.people.user_rows import CONTENT_VERSION_ATTRIBUTE, user_row_shape
-
-__all__ = ["CONTENT_VERSION_ATTRIBUTE", "PeopleBackend", "load_user", "person_read_with_session"]
+from peerlearn.people.user_rows import user_row_shape
 
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 

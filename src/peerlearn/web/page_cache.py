@@ -38,9 +38,11 @@ from dataclasses import dataclass
 from typing import Any, Concatenate, cast
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from peerlearn.people.auth_backend import CONTENT_VERSION_ATTRIBUTE
+from peerlearn.people.user_rows import CONTENT_VERSION_ATTRIBUTE
 
 MAX_AGE_SECONDS = 300.0
 # Bookkeeping per entry beyond the body (key, tuple, dataclass), for the size bound.
@@ -90,11 +92,6 @@ class PageCache:
             while self._bytes > self.max_bytes:
                 self._remove(next(iter(self._pages)))
 
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._bytes = 0
-
     def __len__(self) -> int:
         return len(self._pages)
 
@@ -129,9 +126,9 @@ def expire_cached_page_at(response: HttpResponseBase, moment: dt.datetime) -> No
 
 def _has_pending_messages(request: HttpRequest) -> bool:
     # The messages framework keeps them in a cookie, overflowing into the session.
-    if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES:
+    if CookieStorage.cookie_name in request.COOKIES:
         return True
-    return "_messages" in request.session
+    return SessionStorage.session_key in request.session
 
 
 def page_key(request: HttpRequest) -> Hashable | None:
@@ -149,10 +146,8 @@ def page_key(request: HttpRequest) -> Hashable | None:
     return (user.pk, version, request.get_full_path(), htmx, csrf_secret)
 
 
-def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
-        return False
-    if not isinstance(response, HttpResponse):
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.cookies:
         return False
     messages = getattr(request, "_messages", None)
     return not getattr(messages, "added_new", False)

@@ -14,6 +14,7 @@ import contextlib
 import re
 from typing import Any
 
+import psycopg
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import InterfaceError, OperationalError, ProgrammingError, connections, router
@@ -73,8 +74,6 @@ def _read(connection: BaseDatabaseWrapper, statement: str, params: list[Any]) ->
 def _prepare(connection: BaseDatabaseWrapper, statement: str) -> None:
     """PREPARE the statement on the current connection, as connection state: like the
     time zone Django sets on connecting, it is not one of the request's queries."""
-    import psycopg
-
     raw = connection.connection
     # A pooler may hand over a server connection that already has it: nothing to do.
     with (
