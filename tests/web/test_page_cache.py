@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.handlers.base import BaseHandler
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -30,7 +31,7 @@ from peerlearn.schedule import series_services
 from peerlearn.schedule.models import Frequency, Series, SeriesSkip, Session, SessionRole
 from peerlearn.web import page_cache
 from peerlearn.web.content_triggers import TRACKED
-from peerlearn.web.page_cache import CachedPage, PageCache
+from peerlearn.web.page_cache import CachedPage, PageCache, PageKey
 from tests.conftest import Cast, client_for
 from tests.schedule.conftest import make_session
 
@@ -102,6 +103,40 @@ def test_returning_visitor_is_served_the_kept_page_with_one_query(
     # Django's headers are still added on the way out.
     assert "Content-Security-Policy" in again
     assert again["X-Frame-Options"] == "DENY"
+
+
+def test_a_kept_page_is_served_before_the_url_is_resolved(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resolved: list[str] = []
+    resolve = BaseHandler.resolve_request
+
+    def counting(handler: BaseHandler, request: Any) -> Any:
+        resolved.append(request.path)
+        return resolve(handler, request)
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", counting)
+    client = returning_visitor(cast.bob)
+    url = reverse("web:team", args=[cast.platform.pk])
+    client.get(url)
+    resolved.clear()
+    assert client.get(url).status_code == 200
+    assert resolved == []
+    # Another person asking for the same path is not served it: their request is resolved
+    # and the view's access check answers.
+    outsider = returning_visitor(cast.charlie)
+    resolved.clear()
+    assert outsider.get(url).status_code == 404
+    assert resolved == [url]
+
+
+def test_requests_for_paths_without_kept_pages_do_not_read_the_session(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    client = returning_visitor(cast.bob)
+    served(client, reverse("web:team", args=[cast.platform.pk]))
+    with django_assert_num_queries(0):
+        assert client.get(reverse("web:healthz")).status_code == 200
 
 
 def test_a_browser_without_the_csrf_cookie_gets_a_rendered_page(
@@ -453,39 +488,85 @@ def test_a_page_rendered_with_a_new_message_is_not_kept() -> None:
     assert not page_cache._storable(RequestFactory().get("/"), HttpResponse("gone", status=404))
 
 
+# --- Where the middleware sits ----------------------------------------------------
+
+
+def test_settings_place_the_middleware_where_it_can_read_its_key() -> None:
+    assert page_cache.check_middleware() == []
+
+
+def test_check_names_what_the_middleware_must_come_after(settings: Any) -> None:
+    middleware = list(django_settings.MIDDLEWARE)
+    ours = "peerlearn.web.page_cache.PageCacheMiddleware"
+    middleware.remove(ours)
+    settings.MIDDLEWARE = middleware
+    assert [message.id for message in page_cache.check_middleware()] == ["web.W001"]
+    settings.MIDDLEWARE = [ours, *middleware]
+    errors = page_cache.check_middleware()
+    assert [message.id for message in errors] == ["web.E001", "web.E001"]
+    assert "CsrfViewMiddleware" in errors[0].msg
+    assert "AuthenticationMiddleware" in errors[1].msg
+
+
 # --- The store on its own ---------------------------------------------------------
 
 
 def _page(size: int, expires: float = 1e12) -> CachedPage:
-    return CachedPage(b"x" * size, "text/html", expires)
+    return CachedPage(b"x" * size, (("Content-Type", "text/html"),), expires)
+
+
+def _key(name: str, path: str = "/") -> PageKey:
+    return PageKey(person=1, version=1, path=path, htmx=False, csrf_secret=name)
 
 
 def test_store_evicts_least_recently_used_to_stay_within_its_size() -> None:
     store = PageCache(max_bytes=3 * _page(1000).size)
-    for key in "abc":
-        store.put(key, _page(1000))
-    assert store.get("a", now=0) is not None  # "a" is now the most recently used
-    store.put("d", _page(1000))
-    assert store.get("b", now=0) is None
-    assert all(store.get(key, now=0) is not None for key in "acd")
+    for name in "abc":
+        store.put(_key(name), _page(1000))
+    assert store.get(_key("a"), now=0) is not None  # "a" is now the most recently used
+    store.put(_key("d"), _page(1000))
+    assert store.get(_key("b"), now=0) is None
+    assert all(store.get(_key(name), now=0) is not None for name in "acd")
     assert store.bytes <= store.max_bytes
     assert len(store) == 3
 
 
 def test_store_refuses_a_page_bigger_than_itself_and_replaces_same_key() -> None:
     store = PageCache(max_bytes=2000)
-    store.put("huge", _page(5000))
-    assert store.get("huge", now=0) is None
-    store.put("a", _page(100))
-    store.put("a", _page(200))
+    store.put(_key("huge", "/huge"), _page(5000))
+    assert store.get(_key("huge", "/huge"), now=0) is None
+    assert not store.holds_path("/huge")
+    store.put(_key("a"), _page(100))
+    store.put(_key("a"), _page(200))
     assert store.bytes == _page(200).size
     assert len(store) == 1
 
 
 def test_store_drops_expired_pages_when_asked_for_them() -> None:
     store = PageCache(max_bytes=10_000)
-    store.put("a", _page(10, expires=100.0))
-    assert store.get("a", now=99.9) is not None
-    assert store.get("a", now=100.0) is None
+    store.put(_key("a"), _page(10, expires=100.0))
+    assert store.get(_key("a"), now=99.9) is not None
+    assert store.get(_key("a"), now=100.0) is None
     assert len(store) == 0
     assert store.bytes == 0
+
+
+def test_store_knows_which_paths_it_holds_pages_for() -> None:
+    # Requests for other paths skip the lookup; the count must follow every removal.
+    store = PageCache(max_bytes=3 * _page(100).size)
+    store.put(_key("a", "/one"), _page(100, expires=100.0))
+    store.put(_key("b", "/one"), _page(100))
+    store.put(_key("c", "/two"), _page(100))
+    store.put(_key("c", "/two"), _page(100))  # replaced, still one page
+    assert store.holds_path("/one") and store.holds_path("/two")
+    assert not store.holds_path("/three")
+    assert store.get(_key("a", "/one"), now=100.0) is None  # expired
+    assert store.holds_path("/one")
+    store.put(_key("d", "/three"), _page(100))
+    store.put(_key("e", "/three"), _page(100))  # evicts "/one"'s last page
+    assert not store.holds_path("/one")
+    assert store.holds_path("/two")
+    store.put(_key("f", "/three"), _page(100))  # evicts "/two"'s
+    assert not store.holds_path("/two")
+    assert store.holds_path("/three")
+    assert len(store) == 3

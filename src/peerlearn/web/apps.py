@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -9,6 +10,9 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from peerlearn.web.content_triggers import install_after_migrate
+        from peerlearn.web.page_cache import check_middleware
+
+        checks.register(check_middleware)
 
         # After every migrate (and test-database flush): see content_triggers' docstring.
         # post_migrate is sent once per app with models, and this app has none, so listen

@@ -1,8 +1,9 @@
 """Rendered signed-in pages, kept in each web process and served again while still true.
 
 Most of a signed-in page's cost is Django building SQL and rendering templates for data
-that has not changed since the viewer's last visit. A page decorated with `cached_page`
-is stored after rendering and served again for the same request while:
+that has not changed since the viewer's last visit. A page whose view is decorated with
+`cached_page` is kept by `PageCacheMiddleware` after rendering, and served again by it,
+before the URL is even resolved, for the same request while:
 
 - the viewer is the same person, signed in (the session and the person are still read and
   checked on every request, by Django's middleware, so a logged-out or stolen session is
@@ -33,13 +34,14 @@ import functools
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Concatenate, cast
+from typing import Any, Concatenate, NamedTuple, cast
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
+from django.core import checks
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from peerlearn.people.user_rows import CONTENT_VERSION_ATTRIBUTE
@@ -48,17 +50,32 @@ MAX_AGE_SECONDS = 300.0
 # Bookkeeping per entry beyond the body (key, tuple, dataclass), for the size bound.
 _ENTRY_OVERHEAD = 300
 _EXPIRES_ATTRIBUTE = "page_cache_expires"
+_KEEP_ATTRIBUTE = "page_cache_keep"
+
+
+class PageKey(NamedTuple):
+    person: int
+    version: int
+    path: str  # with the query string
+    htmx: bool
+    csrf_secret: str
 
 
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
-    content_type: str
+    headers: tuple[tuple[str, str], ...]  # as the view and the middleware inside this one set them
     expires: float  # time.time()
 
     @property
     def size(self) -> int:
-        return len(self.body) + _ENTRY_OVERHEAD
+        return len(self.body) + sum(len(n) + len(v) for n, v in self.headers) + _ENTRY_OVERHEAD
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.body)
+        for name, value in self.headers:
+            response.headers[name] = value
+        return response
 
 
 class PageCache:
@@ -66,11 +83,18 @@ class PageCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[Hashable, CachedPage] = OrderedDict()
+        self._pages: OrderedDict[PageKey, CachedPage] = OrderedDict()
+        # How many pages are kept per path: requests for other paths skip the lookup
+        # (and reading who is signed in) altogether.
+        self._paths: dict[str, int] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, now: float) -> CachedPage | None:
+    def holds_path(self, path: str) -> bool:
+        # Read without the lock: a stale answer costs one lookup, or one render.
+        return path in self._paths
+
+    def get(self, key: PageKey, now: float) -> CachedPage | None:
         with self._lock:
             page = self._pages.get(key)
             if page is None:
@@ -81,13 +105,14 @@ class PageCache:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: CachedPage) -> None:
+    def put(self, key: PageKey, page: CachedPage) -> None:
         if page.size > self.max_bytes:
             return
         with self._lock:
             if key in self._pages:
                 self._remove(key)
             self._pages[key] = page
+            self._paths[key.path] = self._paths.get(key.path, 0) + 1
             self._bytes += page.size
             while self._bytes > self.max_bytes:
                 self._remove(next(iter(self._pages)))
@@ -99,8 +124,13 @@ class PageCache:
     def bytes(self) -> int:
         return self._bytes
 
-    def _remove(self, key: Hashable) -> None:
+    def _remove(self, key: PageKey) -> None:
         self._bytes -= self._pages.pop(key).size
+        left = self._paths[key.path] - 1
+        if left:
+            self._paths[key.path] = left
+        else:
+            del self._paths[key.path]
 
 
 _cache: PageCache | None = None
@@ -131,8 +161,8 @@ def _has_pending_messages(request: HttpRequest) -> bool:
     return SessionStorage.session_key in request.session
 
 
-def page_key(request: HttpRequest) -> Hashable | None:
-    """The cache key for this request, or None when it must be rendered afresh."""
+def page_key(request: HttpRequest, path: str) -> PageKey | None:
+    """The cache key for this request to `path`, or None when it must be rendered afresh."""
     if request.method != "GET" or not settings.PEERLEARN_PAGE_CACHE_BYTES:
         return None
     user = request.user
@@ -142,12 +172,21 @@ def page_key(request: HttpRequest) -> Hashable | None:
         return None
     if _has_pending_messages(request):
         return None
-    htmx = bool(getattr(request, "htmx", False))
-    return (user.pk, version, request.get_full_path(), htmx, csrf_secret)
+    # The header django-htmx reads for `request.htmx`, without building request.headers.
+    htmx = request.META.get("HTTP_HX_REQUEST") == "true"
+    return PageKey(user.pk, version, path, htmx, csrf_secret)
 
 
-def _storable(request: HttpRequest, response: HttpResponse) -> bool:
-    if response.status_code != 200 or response.cookies:
+@dataclass(frozen=True)
+class _Keep:
+    """Set on a cached view's response: keep it under `key`; rendering began at `started`."""
+
+    key: PageKey
+    started: float
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if not isinstance(response, HttpResponse) or response.status_code != 200 or response.cookies:
         return False
     messages = getattr(request, "_messages", None)
     return not getattr(messages, "added_new", False)
@@ -156,7 +195,8 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 def cached_page[**P](
     view: Callable[Concatenate[Any, P], HttpResponseBase],
 ) -> Callable[Concatenate[Any, P], HttpResponseBase]:
-    """Serve the view's page from the page cache while it is still true (see above).
+    """Let PageCacheMiddleware keep this view's page and serve it again while it is still
+    true (see above).
 
     Put it under `login_required`; the view must only show tracked tables
     (`content_triggers.TRACKED`) and the time, and say when time changes the page.
@@ -164,22 +204,75 @@ def cached_page[**P](
 
     @functools.wraps(view)
     def wrapper(request: Any, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        key = page_key(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        cache = page_cache()
-        now = time.time()
-        page = cache.get(key, now)
-        if page is not None:
-            # Unlike rendering {% csrf_token %}, this does not send the CSRF cookie again
-            # to renew its year-long expiry: the render, minutes ago at most, did.
-            return HttpResponse(page.body, content_type=page.content_type)
+        # The key holds the content version read with the person, before the view reads
+        # anything: a page is never kept under a version newer than its data.
+        key = page_key(request, request.get_full_path())
+        started = time.time()
         response = view(request, *args, **kwargs)
-        if isinstance(response, HttpResponse) and _storable(request, response):
-            latest = now + MAX_AGE_SECONDS
-            expires = min(latest, getattr(response, _EXPIRES_ATTRIBUTE, latest))
-            if expires > now:
-                cache.put(key, CachedPage(response.content, response["Content-Type"], expires))
+        if key is not None:
+            setattr(response, _KEEP_ATTRIBUTE, _Keep(key, started))
         return response
 
     return cast(Callable[Concatenate[Any, P], HttpResponseBase], wrapper)
+
+
+class PageCacheMiddleware:
+    """Serves a kept page before Django resolves the URL; keeps the pages views mark.
+
+    Sits right after the authentication middleware: what comes before it (sessions, CSRF,
+    sign-in, security and CSP headers) runs on every request; what comes after it
+    (messages, X-Frame-Options, HTMX) and the view ran when the page was rendered, and the
+    headers they set are kept with it. A page is only found under the path, person,
+    version, HTMX flag and CSRF secret the view itself was asked for, after its access
+    check, so serving it skips no decision that could come out differently.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        cache = page_cache()
+        if request.method == "GET":
+            path = request.get_full_path()
+            if cache.holds_path(path):
+                key = page_key(request, path)
+                page = None if key is None else cache.get(key, time.time())
+                if page is not None:
+                    # Unlike rendering {% csrf_token %}, this does not send the CSRF cookie
+                    # again to renew its year-long expiry: the render, minutes ago at most, did.
+                    return page.response()
+        response = self.get_response(request)
+        keep: _Keep | None = getattr(response, _KEEP_ATTRIBUTE, None)
+        if keep is not None and _storable(request, response):
+            latest = keep.started + MAX_AGE_SECONDS
+            expires = min(latest, getattr(response, _EXPIRES_ATTRIBUTE, latest))
+            if expires > time.time():
+                headers = tuple((name, value) for name, value in response.items())
+                cache.put(keep.key, CachedPage(response.content, headers, expires))  # type: ignore[attr-defined]
+        return response
+
+
+_MIDDLEWARE = f"{PageCacheMiddleware.__module__}.{PageCacheMiddleware.__qualname__}"
+# What the key is made of must be known before the lookup: the CSRF secret and the person.
+_NEEDED_BEFORE = (
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "peerlearn.web.middleware.AuthenticationMiddleware",
+)
+
+
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Views marked `cached_page` rely on PageCacheMiddleware, placed after what it reads."""
+    middleware = list(settings.MIDDLEWARE)
+    if _MIDDLEWARE not in middleware:
+        return [
+            checks.Warning(
+                f"MIDDLEWARE lacks {_MIDDLEWARE}: no page is served again from the page cache.",
+                id="web.W001",
+            )
+        ]
+    position = middleware.index(_MIDDLEWARE)
+    return [
+        checks.Error(f"MIDDLEWARE: {_MIDDLEWARE} must come after {needed}.", id="web.E001")
+        for needed in _NEEDED_BEFORE
+        if needed not in middleware[:position]
+    ]
