@@ -46,6 +46,17 @@ P95_TARGET_MS = 50.0
 REPORT = ROOT / "docs" / "benchmarks.md"
 
 
+def worker_cpu_used(before: dict[int, float], after: dict[int, float]) -> list[float]:
+    """CPU seconds each worker (by process id) used between two readings."""
+    return [seconds - before.get(pid, 0.0) for pid, seconds in after.items()]
+
+
+def workers_balanced(before: dict[int, float], after: dict[int, float]) -> bool:
+    """Whether every worker used at least BALANCED_SHARE of the mean worker's CPU."""
+    used = worker_cpu_used(before, after)
+    return not used or min(used) >= BALANCED_SHARE * sum(used) / len(used)
+
+
 @dataclass(frozen=True)
 class PageResult:
     name: str
@@ -156,18 +167,18 @@ def serve_and_measure(
                     threads=args.wrk_threads,
                 )
                 cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(result.requests, 1)
-                used = [
-                    after - before
-                    for after, before in zip(
-                        server.worker_cpu_seconds(), workers_before, strict=True
-                    )
-                ]
+                workers_after = server.worker_cpu_seconds()
                 if result.errors or result.bad_status:
                     raise SystemExit(f"[{database}] {name}: wrk saw errors: {result}")
-                if not used or min(used) >= BALANCED_SHARE * sum(used) / len(used):
+                if workers_balanced(workers_before, workers_after):
                     break
                 discarded[name] = discarded.get(name, 0) + 1
-                print(f"[{database}, {label}] {name}: unbalanced workers {used}, again", flush=True)
+                used = worker_cpu_used(workers_before, workers_after)
+                print(
+                    f"[{database}, {label}] {name}: unbalanced workers "
+                    f"{[round(seconds, 2) for seconds in used]} CPU s, again",
+                    flush=True,
+                )
             result = dataclasses.replace(result, server_cpu_ms=cpu_ms)
             print(
                 f"[{database}, {label}] {name:<9} {result.rps:8.1f} req/s  "

@@ -185,8 +185,8 @@ class _Keep:
     started: float
 
 
-def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
-    if not isinstance(response, HttpResponse) or response.status_code != 200 or response.cookies:
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.cookies:
         return False
     messages = getattr(request, "_messages", None)
     return not getattr(messages, "added_new", False)
@@ -243,12 +243,11 @@ class PageCacheMiddleware:
                     return page.response()
         response = self.get_response(request)
         keep: _Keep | None = getattr(response, _KEEP_ATTRIBUTE, None)
-        if keep is not None and _storable(request, response):
+        if keep is not None and isinstance(response, HttpResponse) and _storable(request, response):
             latest = keep.started + MAX_AGE_SECONDS
             expires = min(latest, getattr(response, _EXPIRES_ATTRIBUTE, latest))
             if expires > time.time():
-                headers = tuple((name, value) for name, value in response.items())
-                cache.put(keep.key, CachedPage(response.content, headers, expires))  # type: ignore[attr-defined]
+                cache.put(keep.key, CachedPage(response.content, tuple(response.items()), expires))
         return response
 
 
