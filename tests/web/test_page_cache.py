@@ -558,7 +558,8 @@ def test_store_knows_which_paths_it_holds_pages_for() -> None:
     store.put(_key("b", "/one"), _page(100))
     store.put(_key("c", "/two"), _page(100))
     store.put(_key("c", "/two"), _page(100))  # replaced, still one page
-    assert store.holds_path("/one") and store.holds_path("/two")
+    assert store.holds_path("/one")
+    assert store.holds_path("/two")
     assert not store.holds_path("/three")
     assert store.get(_key("a", "/one"), now=100.0) is None  # expired
     assert store.holds_path("/one")
