@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "peerlearn.api",
     "peerlearn.schedule",
     "peerlearn.knowledge",
+    "peerlearn.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
