@@ -97,6 +97,6 @@ def test_manage_teams_queries_are_constant_in_team_count(
         membership_set(team=team, person=person)
     client = client_for(cast.olga)
     client.get(reverse("people:manage_teams"))
-    with django_assert_num_queries(3):  # session with person, organisation, teams with counts
+    with django_assert_num_queries(4):  # session, person, organisation, teams with counts
         response = client.get(reverse("people:manage_teams"))
     assert response.content.decode().count("Members<span") == 2 + extra_teams

@@ -118,7 +118,7 @@ def test_task_log_queries_are_constant(
         fail_loudly.enqueue(reason="x")
     client = client_for(installation_admin(cast))
     client.get(reverse("people:task_results"))
-    with django_assert_num_queries(3):  # session with person, results, counts per status
+    with django_assert_num_queries(4):  # session, person, results, counts per status
         client.get(reverse("people:task_results"))
 
 

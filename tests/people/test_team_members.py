@@ -296,6 +296,6 @@ def test_members_page_queries_are_constant_in_member_count(
     client = client_for(cast.alice)
     client.get(members_url(cast))
     # session with person, team with alice's role, the members with their accounts
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(members_url(cast))
     assert response.content.decode().count('<tr id="membership-') == 3 + extra_members

@@ -56,6 +56,6 @@ def test_dashboard_queries_are_constant_with_sessions(
     client.get(reverse("web:dashboard"))
     # session with person, teams with counts and my role, series, their skips, sessions,
     # their roles
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         body = client.get(reverse("web:dashboard")).content.decode()
     assert body.count("Learning slot:") == teams

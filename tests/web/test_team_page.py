@@ -62,7 +62,7 @@ def test_dashboard_queries_are_constant_in_team_count(
         membership_set(team=team, person=cast.bob)
     # session with person, teams with counts and my role, the teams' series and sessions (no
     # rows here, so their prefetches do not run; see tests/schedule/test_dashboard.py)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("web:dashboard"))
 
 

@@ -159,9 +159,9 @@ def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> DatabaseC
             raise ImproperlyConfigured(
                 f"{variable}: conn_max_age={conn_max_age!r} is not a whole number."
             ) from None
-        # Off by default: the session read, every signed-in request's first statement,
-        # reconnects once by itself when the server dropped a kept connection.
-        health_checks = options.pop("health_checks", "false")
+        # On by default: a kept connection the server dropped (a restart, a failover, an
+        # idle timeout) is replaced before the request's first query instead of failing it.
+        health_checks = options.pop("health_checks", "true")
         if health_checks.lower() not in _BOOLEANS:
             raise ImproperlyConfigured(
                 f"{variable}: health_checks={health_checks!r} is not a boolean (true/false)."

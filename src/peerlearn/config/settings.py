@@ -79,8 +79,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "peerlearn.web.middleware.AuthenticationMiddleware",
-    "peerlearn.web.page_cache.PageCacheMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -106,12 +105,9 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "people.User"
-AUTHENTICATION_BACKENDS = ["peerlearn.people.auth_backend.PeopleBackend"]
-# Django's database sessions, stored with the signed-in person's id so one statement
-# reads both (see peerlearn.web.sessions).
-SESSION_ENGINE = "peerlearn.web.sessions"
-# Rendered pages kept per web process (peerlearn.web.page_cache); 0 turns the cache off.
-PEERLEARN_PAGE_CACHE_BYTES = env_int("PEERLEARN_PAGE_CACHE_MB", 32, minimum=0) * 1024 * 1024
+# Django's own database sessions and ModelBackend: every signed-in request reads the
+# session and the person; pages are rendered on every request (docs/architecture.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import secrets
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -18,20 +16,10 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).")
 
 
-def new_content_version() -> int:
-    """A fresh random stamp (see Organisation.content_version)."""
-    return secrets.randbits(62)
-
-
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # Replaced by a new random stamp, by database triggers, in the same transaction as any
-    # write to a table the cached pages show (peerlearn.web.content_triggers). Random
-    # rather than a counter, so that a restored backup or a rolled-back test cannot bring
-    # back a stamp that once stood for other content.
-    content_version = models.BigIntegerField(default=new_content_version, editable=False)
 
     def __str__(self) -> str:
         return self.name
@@ -107,21 +95,3 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class LoginSession(AbstractBaseSession):
-    """A browser's session (Django's session row) and the person signed in on it.
-
-    The person's column lets one statement read a session and its person together
-    (peerlearn.web.sessions), and takes a person's sessions away with them.
-    """
-
-    user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="login_sessions"
-    )
-
-    @classmethod
-    def get_session_store_class(cls) -> type[Any]:
-        from peerlearn.web.sessions import SessionStore
-
-        return SessionStore

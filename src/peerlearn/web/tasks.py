@@ -24,6 +24,4 @@ def prune_task_results() -> None:
 @task()
 def prune_expired_sessions() -> None:
     """Delete sessions past their expiry (they can no longer sign anybody in)."""
-    from peerlearn.web.sessions import SessionStore
-
-    SessionStore.clear_expired()
+    call_command("clearsessions", verbosity=0)

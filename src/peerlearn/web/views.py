@@ -11,27 +11,19 @@ from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import dashboard_teams, team_members
 from peerlearn.schedule.dashboard import team_schedules
 from peerlearn.web.http import AuthedRequest
-from peerlearn.web.page_cache import cached_page, expire_cached_page_at
 
 MEMBERS_PER_PAGE = 50
 
 
 @login_required
-@cached_page
 def dashboard(request: AuthedRequest) -> HttpResponse:
     cards = dashboard_teams(request.user)
     schedules = team_schedules([card.team.pk for card in cards], now=timezone.now())
     rows = [(card, schedules[card.team.pk]) for card in cards]
-    response = render(request, "web/dashboard.html", {"cards": cards, "rows": rows})
-    # The page lists sessions from now on: it is out of date once the first one starts.
-    starts = [slot.starts_at for schedule in schedules.values() for slot in schedule.upcoming]
-    if starts:
-        expire_cached_page_at(response, min(starts))
-    return response
+    return render(request, "web/dashboard.html", {"cards": cards, "rows": rows})
 
 
 @login_required
-@cached_page
 def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     team = access.team
