@@ -68,9 +68,12 @@ def throwaway_environment(
         **os.environ,
         "PEERLEARN_DATA_DIR": str(data_dir),
         "PEERLEARN_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "PEERLEARN_BENCHMARK_VIEWS": "1",
         "PEERLEARN_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "peerlearn.config.settings",
+        # peerlearn's settings plus the baseline page (benchmarks/_bench_settings.py).
+        "DJANGO_SETTINGS_MODULE": "_bench_settings",
+        "PYTHONPATH": os.pathsep.join(
+            [str(BENCHMARKS), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
     }
     env.pop("DATABASE_URL", None)
     try:
