@@ -15,11 +15,13 @@ from ninja.pagination import PageNumberPagination
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
+# Beyond any list peerlearn holds, and small enough that page x size fits every database.
+MAX_PAGE = 1_000_000
 
 
 class Page(PageNumberPagination):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="1-based page number.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
         page_size: int | None = Field(
             None,
             ge=1,

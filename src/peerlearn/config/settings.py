@@ -76,6 +76,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that can answer on its own (sessions, CSRF, the resolver), so
+    # their answers are JSON under /api/ and never stored when personal.
+    "peerlearn.web.middleware.PrivateNoStoreMiddleware",
+    "peerlearn.api.middleware.ApiErrorsAsJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
