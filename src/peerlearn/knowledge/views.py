@@ -119,7 +119,7 @@ def _map_context(repository: Repository) -> tuple[dict[str, Any], pages.Names | 
 @login_required
 def repository_detail(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.repository)
+    context, names = _map_context(access.obj)
     context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     leaving = request.GET.getlist("leave")
     stored = context["runs"].map

@@ -1,18 +1,21 @@
-"""The access choke point for sessions and series.
+"""The access choke point for sessions and series: the team's rule (people.access).
 
-Built on `people.access.require_team_action`: an outsider gets 404, a member whose role
-lacks the right gets 403. One exception widens viewing: a session open to the
-organisation may be seen and RSVPed to by anyone of that organisation.
+An outsider gets 404, a member whose role lacks the right gets 403. One exception widens
+viewing: a session or series open to the organisation may be seen and RSVPed to by
+anyone of that organisation (who is told 403, not 404, when asking for more).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
-from peerlearn.people.access import AnyUser, require_team_action
+from peerlearn.people.access import (
+    AnyUser,
+    ScopedAccess,
+    get_team_scoped,
+    scoped_access,
+    team_role,
+)
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.models import Audience, Series, Session
 
@@ -32,73 +35,49 @@ _TEAM_ACTION = {
 }
 
 
-def _pk(value: object, what: str) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404(f"No such {what}.") from None
+def _open(item: Session | Series) -> bool:
+    return item.audience == Audience.ORGANISATION
 
 
-def _open_to(user: AnyUser, item: Session | Series, action: SessionAction) -> bool:
-    return (
-        action in (SessionAction.VIEW, SessionAction.RSVP)
-        and item.audience == Audience.ORGANISATION
-        and user.is_authenticated
-        and user.is_active
-        and user.organisation_id == item.team.organisation_id
+def get_session_access(
+    user: AnyUser, session_id: object, action: SessionAction
+) -> ScopedAccess[Session]:
+    return get_team_scoped(
+        user,
+        Session.objects.select_related("series"),
+        session_id,
+        _TEAM_ACTION[action],
+        what="session",
+        open_to_organisation=_open,
     )
 
 
 def get_session_for_user(user: AnyUser, session_id: object, action: SessionAction) -> Session:
     """The only way code fetches a session by an id that came from a user."""
-    pk = _pk(session_id, "session")
-    if not user.is_authenticated or user.organisation_id is None:
-        raise Http404("No such session.")
-    session = (
-        Session.objects.select_related("team", "team__organisation", "series")
-        .filter(pk=pk, team__organisation_id=user.organisation_id)
-        .first()
+    return get_session_access(user, session_id, action).obj
+
+
+def get_series_access(
+    user: AnyUser, series_id: object, action: SessionAction
+) -> ScopedAccess[Series]:
+    return get_team_scoped(
+        user,
+        Series.objects.select_related("facilitator"),
+        series_id,
+        _TEAM_ACTION[action],
+        what="series",
+        open_to_organisation=_open,
     )
-    if session is None:
-        raise Http404("No such session.")
-    _require(user, session, action)
-    return session
-
-
-def _require(user: AnyUser, item: Session | Series, action: SessionAction) -> None:
-    if _open_to(user, item, action):
-        return
-    try:
-        require_team_action(user, item.team, _TEAM_ACTION[action])
-    except Http404:
-        # Someone who may see an open session is told "not allowed", not "not found".
-        if _open_to(user, item, SessionAction.VIEW):
-            raise PermissionDenied("Only the team's facilitators can change this.") from None
-        raise
 
 
 def get_series_for_user(user: AnyUser, series_id: object, action: SessionAction) -> Series:
     """The only way code fetches a series by an id that came from a user."""
-    pk = _pk(series_id, "series")
-    if not user.is_authenticated or user.organisation_id is None:
-        raise Http404("No such series.")
-    series = (
-        Series.objects.select_related("team", "team__organisation", "facilitator")
-        .filter(pk=pk, team__organisation_id=user.organisation_id)
-        .first()
-    )
-    if series is None:
-        raise Http404("No such series.")
-    _require(user, series, action)
-    return series
+    return get_series_access(user, series_id, action).obj
 
 
 def can_session(user: AnyUser, item: Session | Series, action: SessionAction) -> bool:
-    """Whether the user may do ``action`` on a session or series they can already see."""
-    if _open_to(user, item, action):
-        return True
-    try:
-        require_team_action(user, item.team, _TEAM_ACTION[action])
-    except (PermissionDenied, Http404):
-        return False
-    return True
+    """Whether the user may do ``action`` on a session or series already loaded."""
+    scoped = scoped_access(
+        user, item, item.team, role=team_role(user, item.team), open_to_organisation=_open
+    )
+    return scoped is not None and scoped.allows(_TEAM_ACTION[action])

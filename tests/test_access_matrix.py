@@ -1,0 +1,193 @@
+"""The permission matrix of every object kind, through its access choke point.
+
+Every kind of object a user can name by id joins this harness with one row: how to make
+one in the Platform team (and one in the other organisation), the function that fetches
+it for a user, and which rule it follows. The harness then asks, for every principal
+of the cast and every action, that the choke point answers as the rule says: the object,
+403 for a member whose role lacks the right, 404 for an outsider (the object's
+existence is not revealed), and 404 for ids that name nothing or cannot be ids.
+
+The view-level matrices (tests/*/test_permissions.py, tests/api/test_permission_matrix.py)
+check that each view asks its choke point; this one checks the choke points themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from peerlearn.knowledge.access import get_repository_for_user
+from peerlearn.knowledge.models import Repository
+from peerlearn.people.access import get_membership_for_user, get_team_for_user
+from peerlearn.people.models import Membership, Team, User
+from peerlearn.people.roles import TeamAction
+from peerlearn.schedule.access import SessionAction, get_series_for_user, get_session_for_user
+from peerlearn.schedule.models import Audience
+from tests.conftest import Cast
+from tests.schedule.conftest import make_series, make_session
+
+pytestmark = pytest.mark.django_db
+
+OK, FORBIDDEN, MISSING = "ok", 403, 404
+PRINCIPALS = ["olga", "alice", "fiona", "bob", "charlie", "zed", "anonymous", "inactive"]
+
+# The team rule (people.roles): what each principal gets for each level of action.
+_OUTSIDE = {"charlie": MISSING, "zed": MISSING, "anonymous": MISSING, "inactive": MISSING}
+TEAM_RULE: dict[str, dict[str, object]] = {
+    "view": {"olga": OK, "alice": OK, "fiona": OK, "bob": OK, **_OUTSIDE},
+    "facilitate": {"olga": OK, "alice": OK, "fiona": OK, "bob": FORBIDDEN, **_OUTSIDE},
+    "manage": {"olga": OK, "alice": OK, "fiona": FORBIDDEN, "bob": FORBIDDEN, **_OUTSIDE},
+}
+# Open to the organisation: anyone of it may view (and RSVP); asking for more is 403.
+OPEN_RULE: dict[str, dict[str, object]] = {
+    "view": {**TEAM_RULE["view"], "charlie": OK},
+    "facilitate": {**TEAM_RULE["facilitate"], "charlie": FORBIDDEN},
+}
+
+Fetch = Callable[[Any, object, str], object]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    make: Callable[[Cast, Team], int]  # an object of the given team; returns its id
+    fetch: Fetch  # (user, id, level) -> the object, through the choke point
+    rule: dict[str, dict[str, object]]
+
+
+_SESSION_LEVEL = {"view": SessionAction.VIEW, "facilitate": SessionAction.EDIT}
+
+
+def _team(cast: Cast, team: Team) -> int:
+    return team.pk
+
+
+def _membership(cast: Cast, team: Team) -> int:
+    return Membership.objects.filter(team=team).order_by("pk").values_list("pk", flat=True)[0]
+
+
+def _session(audience: str) -> Callable[[Cast, Team], int]:
+    return lambda cast, team: make_session(team, audience=audience).pk
+
+
+def _series(audience: str) -> Callable[[Cast, Team], int]:
+    return lambda cast, team: make_series(team, audience=audience).pk
+
+
+def _repository(cast: Cast, team: Team) -> int:
+    return Repository.objects.create(team=team, name="app", kind="local", location="/x").pk
+
+
+def _fetch_membership(user: Any, pk: object, level: str) -> object:
+    membership = Membership.objects.filter(pk=str(pk)).first() if str(pk).isdigit() else None
+    team_id = membership.team_id if membership else 0
+    return get_membership_for_user(user, team_id, pk)
+
+
+KINDS = [
+    Kind("team", _team, lambda u, pk, lv: get_team_for_user(u, pk, TeamAction(lv)), TEAM_RULE),
+    Kind("membership", _membership, _fetch_membership, {"manage": TEAM_RULE["manage"]}),
+    Kind(
+        "session",
+        _session(Audience.TEAM),
+        lambda u, pk, lv: get_session_for_user(u, pk, _SESSION_LEVEL[lv]),
+        {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
+    ),
+    Kind(
+        "open session",
+        _session(Audience.ORGANISATION),
+        lambda u, pk, lv: get_session_for_user(u, pk, _SESSION_LEVEL[lv]),
+        OPEN_RULE,
+    ),
+    Kind(
+        "series",
+        _series(Audience.TEAM),
+        lambda u, pk, lv: get_series_for_user(u, pk, _SESSION_LEVEL[lv]),
+        {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
+    ),
+    Kind(
+        "open series",
+        _series(Audience.ORGANISATION),
+        lambda u, pk, lv: get_series_for_user(u, pk, _SESSION_LEVEL[lv]),
+        OPEN_RULE,
+    ),
+    Kind(
+        "repository",
+        _repository,
+        lambda u, pk, lv: get_repository_for_user(u, pk, TeamAction(lv)),
+        {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
+    ),
+]
+CASES = [
+    (kind, level, principal) for kind in KINDS for level in kind.rule for principal in PRINCIPALS
+]
+
+
+def principal_user(cast: Cast, principal: str) -> Any:
+    if principal == "anonymous":
+        return AnonymousUser()
+    if principal == "inactive":
+        User.objects.filter(pk=cast.bob.pk).update(is_active=False)
+        return User.objects.get(pk=cast.bob.pk)
+    return getattr(cast, principal)
+
+
+def outcome(fetch: Callable[[], object]) -> object:
+    try:
+        fetched = fetch()
+    except Http404:
+        return MISSING
+    except PermissionDenied:
+        return FORBIDDEN
+    return fetched
+
+
+@pytest.mark.parametrize(
+    ("kind", "level", "principal"),
+    CASES,
+    ids=[f"{kind.name}-{level}-{who}" for kind, level, who in CASES],
+)
+def test_choke_point_answers_as_the_rule_says(
+    cast: Cast, kind: Kind, level: str, principal: str
+) -> None:
+    pk = kind.make(cast, cast.platform)
+    user = principal_user(cast, principal)
+    got = outcome(lambda: kind.fetch(user, pk, level))
+    expected = kind.rule[level][principal]
+    if expected == OK:
+        assert got not in (MISSING, FORBIDDEN), f"{principal} was refused ({got})"
+        assert getattr(got, "pk", None) == pk
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
+def test_another_organisations_object_is_missing_even_for_an_admin(cast: Cast, kind: Kind) -> None:
+    foreign = kind.make(cast, cast.foreign_team)
+    for user in (cast.olga, cast.alice):
+        for level in kind.rule:
+            assert outcome(lambda u=user, lv=level: kind.fetch(u, foreign, lv)) == MISSING
+    # …and its own organisation's people get it.
+    assert outcome(lambda: kind.fetch(cast.zed, foreign, next(iter(kind.rule)))) not in (
+        MISSING,
+        FORBIDDEN,
+    )
+
+
+BAD_IDS = ["0", "-1", "999999999", str(2**63), "9" * 40, "1 OR 1=1", "", "١", "1.0", None]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_ids_that_name_nothing_are_missing_for_everyone(
+    cast: Cast, kind: Kind, bad: object
+) -> None:
+    kind.make(cast, cast.platform)
+    for level in kind.rule:
+        assert outcome(lambda lv=level: kind.fetch(cast.olga, bad, lv)) == MISSING
