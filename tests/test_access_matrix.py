@@ -180,7 +180,7 @@ def test_another_organisations_object_is_missing_even_for_an_admin(cast: Cast, k
     )
 
 
-BAD_IDS = ["0", "-1", "999999999", str(2**63), "9" * 40, "1 OR 1=1", "", "١", "1.0", None]
+BAD_IDS = ["0", "-1", "999999999", str(2**63), "9" * 40, "1 OR 1=1", "", "1.0", None, "\u0661"]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
