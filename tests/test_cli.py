@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-SUBCOMMANDS = ["demo", "serve", "worker", "migrate", "createadmin", "manage"]
+SUBCOMMANDS = ["demo", "serve", "worker", "migrate", "createadmin", "createsuperuser", "manage"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -106,6 +107,42 @@ def test_migrate_then_createadmin(tmp_path: Path) -> None:
     )  # fmt: skip
     assert again.returncode == 2
     assert "username already exists" in again.stderr
+    operator = subprocess.run(
+        [
+            sys.executable, "-m", "peerlearn.cli", "createsuperuser", "--username", "op",
+            "--email", "op@example.com", "--password", "operator-9f3k-long",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert operator.returncode == 0, operator.stderr
+    assert "Created operator op" in operator.stdout
+    weak = subprocess.run(
+        [
+            sys.executable, "-m", "peerlearn.cli", "createsuperuser", "--username", "op2",
+            "--email", "op2@example.com", "--password", "12345678",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert weak.returncode == 2
+    assert "too common" in weak.stderr
+    # The organisation admin is no operator; the operator belongs to no organisation.
+    with sqlite3.connect(tmp_path / "data" / "peerlearn.sqlite3") as database:
+        flags = {
+            row[0]: row[1:]
+            for row in database.execute(
+                "SELECT username, is_staff, is_superuser, is_org_admin, organisation_id IS NULL"
+                " FROM people_user"
+            )
+        }
+    assert flags == {"root": (0, 0, 1, 0), "op": (1, 1, 0, 1)}
 
 
 def _free_port() -> int:

@@ -102,16 +102,26 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_password(args: argparse.Namespace, whom: str) -> str | None:
+    password: str | None = args.password or os.environ.get("PEERLEARN_ADMIN_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        print(
+            "error: give --password or PEERLEARN_ADMIN_PASSWORD when not interactive.",
+            file=sys.stderr,
+        )
+        return None
+    return getpass.getpass(f"Password for the new {whom}: ")
+
+
 def cmd_createadmin(args: argparse.Namespace) -> int:
     _setup_django()
     from peerlearn.people.admin_accounts import admin_create
 
-    password = args.password or os.environ.get("PEERLEARN_ADMIN_PASSWORD")
-    if not password:
-        if not sys.stdin.isatty():
-            print("error: give --password or PEERLEARN_ADMIN_PASSWORD when not interactive.")
-            return 2
-        password = getpass.getpass("Password for the new admin: ")
+    password = _new_password(args, "organisation admin")
+    if password is None:
+        return 2
     try:
         person = admin_create(
             username=args.username,
@@ -123,6 +133,22 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"Created admin {person.username} of {person.organisation}.")
+    return 0
+
+
+def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    _setup_django()
+    from peerlearn.people.admin_accounts import operator_create
+
+    password = _new_password(args, "operator")
+    if password is None:
+        return 2
+    try:
+        operator = operator_create(username=args.username, email=args.email, password=password)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"Created operator {operator.username} (Django admin at /admin/, no organisation).")
     return 0
 
 
@@ -261,12 +287,27 @@ def build_parser() -> argparse.ArgumentParser:
     createadmin = add(
         "createadmin",
         cmd_createadmin,
-        "Create an organisation admin (and its organisation if new) who can use Django admin.",
+        "Create an organisation admin (and its organisation if new), who manages the "
+        "organisation's teams and members in peerlearn's pages (not in Django admin).",
     )
     createadmin.add_argument("--username", required=True)
     createadmin.add_argument("--email", required=True)
     createadmin.add_argument("--organisation", required=True, help="organisation name")
-    createadmin.add_argument("--password", help="prompted for when omitted")
+    createadmin.add_argument(
+        "--password", help="prompted for when omitted (or $PEERLEARN_ADMIN_PASSWORD)"
+    )
+
+    createsuperuser = add(
+        "createsuperuser",
+        cmd_createsuperuser,
+        "Create an operator of the installation: a superuser in no organisation, who uses "
+        "Django admin (/admin/) and sees the background tasks of every organisation.",
+    )
+    createsuperuser.add_argument("--username", required=True)
+    createsuperuser.add_argument("--email", required=True)
+    createsuperuser.add_argument(
+        "--password", help="prompted for when omitted (or $PEERLEARN_ADMIN_PASSWORD)"
+    )
 
     analyze = add(
         "analyze",

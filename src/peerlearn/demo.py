@@ -94,9 +94,9 @@ def demo_load(today: dt.date | None = None) -> list[tuple[str, str]]:
             is_org_admin=entry.is_org_admin,
         )
         # One hash for everyone: hashing the demo password per person cost ~3 s in all.
+        # The organisation admin is not staff: Django admin is for operators only.
         person.password = password_hash
-        person.is_staff = person.is_superuser = entry.is_org_admin
-        person.save(update_fields=["password", "is_staff", "is_superuser"])
+        person.save(update_fields=["password"])
         for slug, role, days in entry.teams:
             membership_set(
                 team=teams[slug],

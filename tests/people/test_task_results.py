@@ -39,7 +39,7 @@ def succeed_quietly() -> str:
 
 
 def installation_admin(cast: Cast) -> User:
-    return User.objects.create_user(username="root", email="root@example.com", is_staff=True)
+    return User.objects.create_superuser(username="root", email="root@example.com")
 
 
 def run_worker() -> None:
@@ -127,6 +127,15 @@ def test_org_admins_who_are_not_staff_are_refused_the_log(cast: Cast) -> None:
     assert client_for(cast.olga).get(reverse("people:task_results")).status_code == 403
 
 
-def test_staff_who_are_not_org_admins_see_the_log(cast: Cast) -> None:
+def test_operators_see_the_log_but_staff_who_are_not_superusers_do_not(cast: Cast) -> None:
     staff = User.objects.create_user(username="sam", email="sam@example.com", is_staff=True)
-    assert client_for(staff).get(reverse("people:task_results")).status_code == 200
+    assert client_for(staff).get(reverse("people:task_results")).status_code == 403
+    operator = User.objects.create_superuser(username="op", email="op@example.com")
+    assert client_for(operator).get(reverse("people:task_results")).status_code == 200
+
+
+def test_a_superuser_of_an_organisation_is_refused_the_log(cast: Cast) -> None:
+    # A database from before organisation admins stopped being superusers.
+    User.objects.filter(pk=cast.olga.pk).update(is_staff=True, is_superuser=True)
+    olga = User.objects.get(pk=cast.olga.pk)
+    assert client_for(olga).get(reverse("people:task_results")).status_code == 403

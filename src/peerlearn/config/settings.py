@@ -60,7 +60,8 @@ INSTALLED_APPS = [
     "peerlearn.schedule",
     "peerlearn.knowledge",
     "peerlearn.audit",
-    "django.contrib.admin",
+    # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
+    "peerlearn.people.admin_config.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

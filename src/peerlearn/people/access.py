@@ -207,12 +207,17 @@ def get_membership_for_user(user: AnyUser, team_id: object, membership_id: objec
     return membership
 
 
+def is_operator(user: AnyUser) -> bool:
+    """The rule is `User.is_operator`; anonymous visitors are no operators."""
+    return isinstance(user, User) and user.is_operator
+
+
 def can_view_task_results(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+    return is_operator(user)
 
 
 def require_task_viewer(user: AnyUser) -> None:
-    """Only installation admins (staff, superusers) may see the background task log.
+    """Only the installation's operators may see the background task log.
 
     Task results are not scoped to an organisation, so an organisation admin of a shared
     installation must not read another organisation's errors there.
@@ -220,7 +225,7 @@ def require_task_viewer(user: AnyUser) -> None:
     if not user.is_authenticated:
         raise Http404("Not found.")
     if not can_view_task_results(user):
-        raise PermissionDenied("Only administrators can see background tasks.")
+        raise PermissionDenied("Only the operator of this installation can see background tasks.")
 
 
 def get_person_for_team(team: Team, person_id: object) -> User:

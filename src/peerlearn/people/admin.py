@@ -1,5 +1,12 @@
+"""Django admin for people, teams and memberships: the operator's tools (see admin_site)."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
 from peerlearn.people.models import LoginFailure, Membership, Organisation, Team, User
 
@@ -21,13 +28,36 @@ class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ["name", "organisation", "created_at"]
     list_filter = ["organisation"]
     search_fields = ["name"]
+    # Moving a team to another organisation re-validates these rows (Membership.clean),
+    # so a team cannot take its members into an organisation they are not in.
     inlines = [MembershipInline]
+
+
+class PersonChangeForm(UserChangeForm[User]):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        organisation = cleaned.get("organisation")
+        if self.instance.pk is not None:
+            elsewhere = (
+                Membership.objects.filter(user_id=self.instance.pk)
+                .exclude(team__organisation=organisation)
+                .select_related("team__organisation")
+                .first()
+            )
+            if elsewhere is not None:
+                self.add_error(
+                    "organisation",
+                    f"{self.instance} is in teams of {elsewhere.team.organisation} "
+                    f"(such as {elsewhere.team}); remove them from those teams first.",
+                )
+        return cleaned
 
 
 @admin.register(User)
 class PeopleUserAdmin(UserAdmin[User]):
+    form = PersonChangeForm
     list_display = ["username", "display_name", "email", "organisation", "is_org_admin"]
-    list_filter = ["organisation", "is_org_admin", "is_staff"]
+    list_filter = ["organisation", "is_org_admin", "is_superuser"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),

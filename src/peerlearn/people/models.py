@@ -45,6 +45,28 @@ class User(AbstractUser):
             )
         ]
 
+    def clean(self) -> None:
+        super().clean()
+        if self.organisation_id is not None and (self.is_staff or self.is_superuser):
+            # Staff and superusers reach Django admin, which spans every organisation;
+            # a person of one organisation must not (see people.access.is_operator).
+            raise ValidationError(
+                "A person of an organisation cannot be staff or superuser: those are the "
+                "installation's operators, who belong to no organisation. Use “is org "
+                "admin” to let someone manage their organisation."
+            )
+
+    @property
+    def is_operator(self) -> bool:
+        """An operator of the installation: an active superuser of no organisation.
+
+        Operators run Django admin and see the background task log, which span every
+        organisation. Organisation admins (`is_org_admin`) never are: they manage their
+        own organisation in peerlearn's pages. A superuser who has an organisation (a
+        database from before the split, a flag set by hand) is not trusted as one.
+        """
+        return self.is_active and self.is_superuser and self.organisation_id is None
+
     @property
     def name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -84,6 +106,21 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.role})"
+
+    def clean(self) -> None:
+        # Every way of writing a membership that validates (services, Django admin's
+        # inline, a team moved to another organisation with its members) passes here.
+        if None in (self.team_id, self.user_id):
+            return  # the missing field has its own error
+        if self.user.organisation_id != self.team.organisation_id:
+            raise ValidationError(
+                {
+                    "user": f"{self.user} belongs to "
+                    f"{self.user.organisation or 'no organisation'}, not to "
+                    f"{self.team.organisation}: a person can only join teams of their own "
+                    "organisation."
+                }
+            )
 
 
 class LoginFailure(models.Model):
