@@ -228,7 +228,7 @@ def test_data_migration_takes_operator_rights_from_organisation_members(cast: Ca
     User.objects.filter(pk=cast.olga.pk).update(is_staff=True, is_superuser=True)
     root = operator()
     migration = importlib.import_module(
-        "peerlearn.people.migrations.0004_organisation_people_are_not_operators"
+        "peerlearn.people.migrations.0005_organisation_people_are_not_operators"
     )
     migration.take_operator_rights_from_organisation_people(apps, None)
     cast.olga.refresh_from_db()

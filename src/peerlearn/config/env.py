@@ -6,8 +6,9 @@ so a typo in a deployment is found at start-up, not at the first request.
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,22 @@ def env_secret(name: str, *, environ: Mapping[str, str] | None = None) -> str | 
     if direct is not None and not direct.strip():
         raise ImproperlyConfigured(f"{name} is set but empty.")
     return direct
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(name: str, values: Sequence[str]) -> tuple[IPNetwork, ...]:
+    """Addresses (`192.0.2.1`) and networks (`10.0.0.0/8`, `fd00::/8`) of a list setting."""
+    networks: list[IPNetwork] = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+            ) from None
+    return tuple(networks)
 
 
 @dataclass(frozen=True)

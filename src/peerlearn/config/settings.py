@@ -14,6 +14,7 @@ from peerlearn.config.env import (
     env_secret,
     env_str,
     parse_database_url,
+    parse_networks,
     sqlite_database,
 )
 
@@ -110,8 +111,11 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "people.User"
-# Django's own database sessions and ModelBackend: every signed-in request reads the
-# session and the person; pages are rendered on every request (docs/architecture.md).
+# Django's ModelBackend with the sign-in throttle in front (peerlearn.people.login_backend):
+# every sign-in, the app's form or anything else that calls authenticate, is throttled.
+AUTHENTICATION_BACKENDS = ["peerlearn.people.login_backend.ThrottledModelBackend"]
+# Django's own database sessions: every signed-in request reads the session and the
+# person; pages are rendered on every request (docs/architecture.md).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
@@ -122,9 +126,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per account and per address inside the window before refusing.
+# Failed sign-ins allowed per account inside the window before refusing it
+# (peerlearn.people.throttle); an address may fail more often, for a shorter while, so
+# one person's mistakes behind an office's shared address do not lock out the office.
 LOGIN_THROTTLE_LIMIT = env_int("PEERLEARN_LOGIN_THROTTLE_LIMIT", 5, minimum=1)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("PEERLEARN_LOGIN_THROTTLE_WINDOW", 900, minimum=1)
+LOGIN_THROTTLE_ADDRESS_LIMIT = env_int(
+    "PEERLEARN_LOGIN_THROTTLE_ADDRESS_LIMIT", 4 * LOGIN_THROTTLE_LIMIT, minimum=1
+)
+LOGIN_THROTTLE_ADDRESS_WINDOW_SECONDS = env_int(
+    "PEERLEARN_LOGIN_THROTTLE_ADDRESS_WINDOW", 300, minimum=1
+)
+# Password-reset requests allowed per e-mail address and per client address.
+PASSWORD_RESET_THROTTLE_LIMIT = env_int("PEERLEARN_PASSWORD_RESET_LIMIT", 3, minimum=1)
+PASSWORD_RESET_THROTTLE_ADDRESS_LIMIT = env_int(
+    "PEERLEARN_PASSWORD_RESET_ADDRESS_LIMIT", 10, minimum=1
+)
+PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = env_int("PEERLEARN_PASSWORD_RESET_WINDOW", 3600, minimum=1)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); the
+# client's address is the rightmost one in the header that is not one of them.
+TRUSTED_PROXIES = parse_networks(
+    "PEERLEARN_TRUSTED_PROXIES", env_list("PEERLEARN_TRUSTED_PROXIES", [])
+)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("PEERLEARN_TIME_ZONE", "UTC")

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 
-from peerlearn.people.models import LoginFailure, Membership, Organisation, Team, User
+from peerlearn.people.models import Membership, Organisation, Team, ThrottleCounter, User
 
 
 class MembershipInline(admin.TabularInline[Membership, Team]):
@@ -65,6 +65,11 @@ class PeopleUserAdmin(UserAdmin[User]):
     )
 
 
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
-    list_display = ["username", "address", "at"]
+@admin.register(ThrottleCounter)
+class ThrottleCounterAdmin(admin.ModelAdmin[ThrottleCounter]):
+    """Who is being refused: accounts are `person:<id>` or `name:<as typed>`, addresses
+    IPv4 or an IPv6 /64. Deleting a row lifts that refusal at once."""
+
+    list_display = ["scope", "key", "count", "window_started_at"]
+    list_filter = ["scope"]
+    search_fields = ["key"]

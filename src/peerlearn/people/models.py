@@ -123,12 +123,24 @@ class Membership(models.Model):
             )
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept for the throttle window; shared by all web processes."""
+class ThrottleCounter(models.Model):
+    """Attempts of one kind (`scope`: sign-ins per account, per address, password-reset
+    requests …) for one key inside the current window; shared by every web process.
 
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    Changed only by single conditional UPDATE statements (peerlearn.people.throttle), so
+    that parallel attempts cannot all slip under the limit.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="unique_throttle_counter")
+        ]
+        indexes = [models.Index(fields=["scope", "window_started_at"])]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {self.key}: {self.count} since {self.window_started_at:%H:%M:%S}"

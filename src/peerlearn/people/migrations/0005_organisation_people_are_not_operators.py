@@ -18,7 +18,7 @@ def take_operator_rights_from_organisation_people(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0003_login_session"),
+        ("people", "0004_plain_django_sessions"),
     ]
 
     operations = [
