@@ -6,6 +6,7 @@ from django.tasks import task
 
 from peerlearn.people.invitations import invitation_send
 from peerlearn.people.models import User
+from peerlearn.people.password_reset import password_reset_send
 
 
 @task()
@@ -16,3 +17,9 @@ def send_invitation(person_id: int, invited_by_id: int | None = None) -> bool:
         return False
     invited_by = User.objects.filter(pk=invited_by_id).first() if invited_by_id else None
     return invitation_send(person=person, invited_by=invited_by)
+
+
+@task()
+def send_password_reset(email: str) -> int:
+    """The reset mail of one request, known address or not (see people.password_reset)."""
+    return password_reset_send(email=email)

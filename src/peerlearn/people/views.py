@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from peerlearn.people.forms import ProfileForm, apply_validation_error
 from peerlearn.people.models import User
 from peerlearn.people.services import person_set_password, person_update_profile
+from peerlearn.web.auth_views import PasswordResetConfirmView
 from peerlearn.web.http import AuthedRequest
 
 
@@ -74,7 +74,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     return redirect("people:account")
 
 
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+class InvitationAcceptView(PasswordResetConfirmView):
     """An invited person chooses their first password and is signed in.
 
     The link carries the same uid and token as a password reset (so it works once and
