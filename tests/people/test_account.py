@@ -97,3 +97,69 @@ def test_password_change_is_post_only(cast: Cast) -> None:
 def test_account_links_to_api_tokens(cast: Cast) -> None:
     body = client_for(cast.bob).get(reverse("people:account")).content.decode()
     assert f'href="{reverse("tokens:list")}"' in body
+
+
+# --- revoking API tokens and calendar feeds with a password change ------------------------
+
+NEW_PASSWORD = "a different long passphrase 7"
+
+
+def change_password(client: Client, **extra: str) -> str:
+    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    response = client.post(reverse("people:password_change"), data | extra, follow=True)
+    return response.content.decode()
+
+
+def test_password_form_offers_revocation_ticked(cast: Cast) -> None:
+    body = client_for(cast.bob).get(reverse("people:account")).content.decode()
+    assert 'name="revoke_credentials"' in body
+    checkbox = body.split('name="revoke_credentials"')[1].split(">")[0]
+    assert "checked" in checkbox
+
+
+def test_password_change_revokes_api_tokens_and_calendar_feeds(cast: Cast) -> None:
+    from peerlearn.api.models import ApiToken
+    from peerlearn.api.services import api_token_create
+    from peerlearn.audit.models import AuditEvent
+    from peerlearn.schedule.feeds import calendar_feed_create
+    from tests.api.conftest import bearer_client
+
+    _, secret = api_token_create(user=cast.bob, name="script")
+    api_token_create(user=cast.bob, name="CI")
+    _, alice_secret = api_token_create(user=cast.alice, name="hers")
+    _, personal = calendar_feed_create(owner=cast.bob)
+    _, team = calendar_feed_create(owner=cast.bob, team=cast.platform)
+    _, alices_feed = calendar_feed_create(owner=cast.alice)
+    assert bearer_client(secret).get("/api/me").status_code == 200
+
+    body = change_password(client_for(cast.bob), revoke_credentials="on")
+
+    assert "Your password is changed." in body
+    assert "2 API tokens and 2 calendar feed links no longer work" in body
+    assert not ApiToken.objects.filter(user=cast.bob, revoked_at__isnull=True).exists()
+    assert bearer_client(secret).get("/api/me").status_code == 401
+    for token in (personal, team):
+        assert Client().get(reverse("schedule:feed", args=[token])).status_code == 404
+    # Other people's keep working.
+    assert bearer_client(alice_secret).get("/api/me").status_code == 200
+    assert Client().get(reverse("schedule:feed", args=[alices_feed])).status_code == 200
+    event = AuditEvent.objects.get(action="account.credentials_revoked")
+    assert (event.actor, event.target_id, event.organisation_id) == (
+        cast.bob,
+        cast.bob.pk,
+        cast.org.pk,
+    )
+    assert event.details == {"api_tokens": 2, "calendar_feeds": 2}
+
+
+def test_password_change_unticked_keeps_tokens_and_feeds(cast: Cast) -> None:
+    from peerlearn.api.services import api_token_create
+    from peerlearn.schedule.feeds import calendar_feed_create
+    from tests.api.conftest import bearer_client
+
+    _, secret = api_token_create(user=cast.bob, name="script")
+    _, personal = calendar_feed_create(owner=cast.bob)
+    body = change_password(client_for(cast.bob))  # an unticked box is not sent
+    assert "Your password is changed." in body
+    assert bearer_client(secret).get("/api/me").status_code == 200
+    assert Client().get(reverse("schedule:feed", args=[personal])).status_code == 200

@@ -49,6 +49,16 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of the person that still works; returns how many."""
+    active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    tokens = [token for token in active if not token.is_expired()]
+    for token in tokens:
+        api_token_revoke(token=token)
+    return len(tokens)
+
+
 def api_token_record_use(*, token: ApiToken, now: dt.datetime | None = None) -> bool:
     """Note that the token was used; writes at most once per LAST_USED_RESOLUTION.
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +18,7 @@ from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import Role
 from peerlearn.people.selectors import person_in_organisation
 from peerlearn.people.time_zones import time_zone_choices
+from peerlearn.validation import HardenedFormMixin, single_line_validator
 
 TIME_ZONE_CHOICES = time_zone_choices()
 
@@ -71,6 +73,23 @@ class ProfileForm(forms.Form):
         widget=PlainSelect,
         help_text="Session times are shown in this time zone.",
     )
+
+
+class AccountPasswordChangeForm(HardenedFormMixin, PasswordChangeForm):
+    revoke_credentials = forms.BooleanField(
+        label="Also revoke my API tokens and calendar feed links",
+        required=False,
+        initial=True,
+        help_text="They work without your password: if someone else may have known it, "
+        "they may have made them. You can make new ones afterwards.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The current password is whatever it is; refusing characters in it would only
+        # stop its owner from replacing it.
+        old = self.fields["old_password"]
+        old.validators = [v for v in old.validators if v is not single_line_validator]
 
 
 class TeamForm(forms.Form):

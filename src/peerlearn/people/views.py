@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from peerlearn.people.forms import ProfileForm, apply_validation_error
+from peerlearn.people.account_services import account_password_change
+from peerlearn.people.forms import AccountPasswordChangeForm, ProfileForm, apply_validation_error
 from peerlearn.people.models import User
-from peerlearn.people.services import person_set_password, person_update_profile
+from peerlearn.people.services import person_update_profile
 from peerlearn.web.auth_views import PasswordResetConfirmView
 from peerlearn.web.http import AuthedRequest
 
@@ -31,12 +32,12 @@ def _render_account(
     request: AuthedRequest,
     *,
     profile_form: ProfileForm | None = None,
-    password_form: PasswordChangeForm | None = None,
+    password_form: AccountPasswordChangeForm | None = None,
 ) -> HttpResponse:
     person = request.user
     context = {
         "form": profile_form or ProfileForm(initial=_profile_initial(person)),
-        "password_form": password_form or PasswordChangeForm(user=person),
+        "password_form": password_form or AccountPasswordChangeForm(user=person),
     }
     return render(request, "people/account.html", context)
 
@@ -64,14 +65,30 @@ def account(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def password_change(request: AuthedRequest) -> HttpResponse:
     person = request.user
-    form = PasswordChangeForm(user=person, data=request.POST)
+    form = AccountPasswordChangeForm(user=person, data=request.POST)
     if not form.is_valid():
         return _render_account(request, password_form=form)
-    person_set_password(person=person, password=form.cleaned_data["new_password1"])
+    revoked = account_password_change(
+        person=person,
+        password=form.cleaned_data["new_password1"],
+        revoke_credentials=form.cleaned_data["revoke_credentials"],
+        actor=person,
+    )
     # Keep this session signed in; every other session of the person ends.
     update_session_auth_hash(request, person)
-    messages.success(request, "Your password is changed.")
+    if revoked is None:
+        messages.success(request, "Your password is changed.")
+    else:
+        messages.success(
+            request,
+            f"Your password is changed. {_count(revoked.api_tokens, 'API token')} and "
+            f"{_count(revoked.calendar_feeds, 'calendar feed link')} no longer work.",
+        )
     return redirect("people:account")
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 class InvitationAcceptView(PasswordResetConfirmView):

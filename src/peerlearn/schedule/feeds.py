@@ -41,6 +41,13 @@ def calendar_feed_revoke(*, owner: User, team: Team | None = None) -> int:
     return deleted
 
 
+@transaction.atomic
+def calendar_feeds_revoke_all(*, owner: User) -> int:
+    """End every feed URL of the owner, personal and of teams (e.g. with a new password)."""
+    deleted, _ = CalendarFeed.objects.filter(owner=owner).delete()
+    return deleted
+
+
 def calendar_feed_note_content(*, feed: CalendarFeed, etag: str) -> dt.datetime:
     """When the feed's content last changed: now if ``etag`` is new, else as stored."""
     if feed.content_etag == etag and feed.content_changed_at is not None:
