@@ -223,3 +223,38 @@ def test_directory_check_new_person_needs_a_free_username() -> None:
         "row 2, column username: is empty; a new person needs a username.",
         "row 3, column username: 'Bob' is taken by another account.",
     ]
+
+
+def test_parse_refuses_control_characters_naming_row_and_column() -> None:
+    # A NUL byte was stored by SQLite and made PostgreSQL raise DataError (a 500).
+    data = (
+        HEADER
+        + "ada,ada@example.com,Ada\x00Lovelace,Platform,,,\n"
+        + "bob,bob@example.com,Bob,Plat\tform,,,\n"
+        + "cy,cy@example.com,\u202eCy,Platform,,,\n"
+    ).encode()
+    parsed = parse_members_csv(data)
+    assert parsed.rows == []
+    assert [str(problem) for problem in parsed.problems] == [
+        "row 2, column display_name: Must be one line of text: it contains a NUL byte "
+        "at character 4.",
+        "row 3, column team: Must be one line of text: it contains a tab at character 5.",
+        "row 4, column display_name: Must be one line of text: it contains a "
+        "text-direction override (U+202E) at character 1.",
+    ]
+
+
+def test_parse_refuses_a_line_break_inside_a_quoted_value() -> None:
+    parsed = parse_members_csv((HEADER + 'ada,ada@example.com,"Ada\nLovelace",P,,,\n').encode())
+    assert [str(problem) for problem in parsed.problems] == [
+        "row 2, column display_name: Must be one line of text: it contains a line break "
+        "at character 4."
+    ]
+
+
+def test_parse_normalises_usernames_as_sign_in_does() -> None:
+    # The sign-in form applies NFKC before matching; a stored full-width name could
+    # never sign in.
+    parsed = parse_members_csv((HEADER + "\uff41da,ada@example.com,,P,,,\n").encode())
+    assert parsed.problems == []
+    assert parsed.rows[0].username == "ada"

@@ -212,3 +212,20 @@ def test_import_of_many_rows_is_quick_enough_to_stay_in_one_request(
         summary = members_import_csv(organisation=cast.org, data=content.encode())
     assert summary.people_created == 1200
     assert Membership.objects.filter(team=cast.platform).count() == 1203
+
+
+def test_import_of_a_nul_byte_is_refused_on_every_database(cast: Cast) -> None:
+    from peerlearn.people.services import MembersImportRejected, members_import_csv
+
+    before = snapshot()
+    data = (HEADER + "nul,nul@example.com,Nul\x00Person,Platform,,,\n").encode()
+    with pytest.raises(MembersImportRejected) as rejected:
+        members_import_csv(organisation=cast.org, data=data)
+    assert [str(problem) for problem in rejected.value.problems] == [
+        "row 2, column display_name: Must be one line of text: it contains a NUL byte "
+        "at character 4."
+    ]
+    assert snapshot() == before
+    body = upload(client_for(cast.olga), data).content.decode()
+    assert "row 2, column display_name" in body
+    assert snapshot() == before

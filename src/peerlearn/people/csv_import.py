@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from django.core.validators import validate_email
 
 from peerlearn.people.roles import Role
 from peerlearn.people.time_zones import known_time_zones
+from peerlearn.validation import single_line_problem
 
 COLUMNS: tuple[str, ...] = (
     "username",
@@ -217,7 +219,21 @@ def _parse_row(
     def problem(column: str, message: str) -> None:
         found.append(ImportProblem(message, row=number, column=column))
 
-    for column in sorted(REQUIRED_VALUES):
+    # Every value is one line of text. A NUL byte is stored by SQLite and refused by
+    # PostgreSQL with an error; other control characters and text-direction overrides
+    # make names read differently from what they are. A refused cell gets no other check.
+    refused: set[str] = set()
+    for column in COLUMNS:
+        text_problem = single_line_problem(values[column])
+        if text_problem is not None:
+            problem(column, text_problem)
+            refused.add(column)
+    values = {column: "" if column in refused else value for column, value in values.items()}
+    # Names are matched after NFKC normalisation at sign-in (Django's rule); stored
+    # otherwise, a full-width name could never sign in.
+    values["username"] = unicodedata.normalize("NFKC", values["username"])
+
+    for column in sorted(REQUIRED_VALUES - refused):
         if not values[column]:
             problem(column, "is empty; every row needs a value here.")
     for column, limit in _MAX_LENGTHS.items():

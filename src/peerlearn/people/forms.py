@@ -63,7 +63,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(HardenedFormMixin, forms.Form):
     display_name = forms.CharField(
         max_length=200, required=False, help_text="How your name is shown to your teams."
     )
@@ -92,7 +92,7 @@ class AccountPasswordChangeForm(HardenedFormMixin, PasswordChangeForm):
         old.validators = [v for v in old.validators if v is not single_line_validator]
 
 
-class TeamForm(forms.Form):
+class TeamForm(HardenedFormMixin, forms.Form):
     name = forms.CharField(max_length=200)
     description = forms.CharField(
         required=False,
@@ -101,7 +101,7 @@ class TeamForm(forms.Form):
     )
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(HardenedFormMixin, forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
     joined_on = forms.DateField(
         label="Joined the team on",
@@ -174,7 +174,7 @@ class NewPersonForm(MembershipForm):
         super().__init__(*args, **kwargs)
 
 
-class MembersCsvForm(forms.Form):
+class MembersCsvForm(HardenedFormMixin, forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8, at most 2 MB, with the columns described above.",

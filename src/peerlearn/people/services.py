@@ -22,10 +22,12 @@ from peerlearn.people.csv_import import (
 from peerlearn.people.models import Membership, Organisation, Team, User
 from peerlearn.people.roles import Role
 from peerlearn.people.selectors import import_directory, memberships_of, people_by_email
+from peerlearn.validation import check_multi_line, check_single_line
 
 
 @transaction.atomic
 def organisation_create(*, name: str, slug: str | None = None) -> Organisation:
+    check_single_line(name, field="name")
     organisation = Organisation(name=name, slug=slug or slugify(name)[:80])
     organisation.full_clean()
     organisation.save()
@@ -43,6 +45,7 @@ def person_create(
     password: str | None = None,
     is_org_admin: bool = False,
 ) -> User:
+    check_single_line(display_name, field="display_name")
     person = User(
         organisation=organisation,
         username=username,
@@ -63,6 +66,7 @@ def person_create(
 
 @transaction.atomic
 def person_update_profile(*, person: User, display_name: str, email: str, time_zone: str) -> User:
+    check_single_line(display_name, field="display_name")
     person.display_name = display_name
     person.email = email.strip().lower()
     person.time_zone = time_zone
@@ -110,6 +114,11 @@ def _check_team_name_free(
         raise ValidationError({"name": f"A team called “{name.strip()}” exists already."})
 
 
+def _check_team_text(*, name: str, description: str) -> None:
+    check_single_line(name, field="name")
+    check_multi_line(description, field="description")
+
+
 def _check_email_free(*, email: str, pk: int | None = None) -> None:
     # The database constraint would say so too, but not in words a person can act on.
     others = User.objects.filter(email__iexact=email)
@@ -123,6 +132,7 @@ def _check_email_free(*, email: str, pk: int | None = None) -> None:
 def team_create(
     *, organisation: Organisation, name: str, slug: str | None = None, description: str = ""
 ) -> Team:
+    _check_team_text(name=name, description=description)
     team = Team(
         organisation=organisation,
         name=name.strip(),
@@ -140,6 +150,7 @@ def team_create(
 @transaction.atomic
 def team_update(*, team: Team, name: str, description: str) -> Team:
     # The slug stays: it is the team's stable short name, used in imports and links.
+    _check_team_text(name=name, description=description)
     _check_team_name_free(organisation=team.organisation, name=name, pk=team.pk)
     team.name = name.strip()
     team.description = description
