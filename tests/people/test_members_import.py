@@ -178,13 +178,13 @@ def test_import_without_a_file_asks_for_one(cast: Cast) -> None:
 def test_import_that_meets_a_concurrent_change_writes_nothing(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from peerlearn.people import services
+    from peerlearn.people import member_import
     from peerlearn.people.csv_import import Directory
-    from peerlearn.people.services import MembersImportRejected, members_import_csv
+    from peerlearn.people.member_import import MembersImportRejected, members_import_csv
 
     # As if "bob" was created by someone else after the file was checked.
     monkeypatch.setattr(
-        services,
+        member_import,
         "import_directory",
         lambda organisation_id, rows: Directory(
             team_ids={"platform": cast.platform.pk}, people_by_email={}, people_by_username={}
@@ -201,7 +201,7 @@ def test_import_that_meets_a_concurrent_change_writes_nothing(
 def test_import_of_many_rows_is_quick_enough_to_stay_in_one_request(
     cast: Cast, django_assert_max_num_queries: Any
 ) -> None:
-    from peerlearn.people.services import members_import_csv
+    from peerlearn.people.member_import import members_import_csv
 
     content = HEADER + "".join(
         f"u{number},u{number}@example.com,U {number},Platform,member,2024-01-01,UTC\n"
@@ -215,7 +215,7 @@ def test_import_of_many_rows_is_quick_enough_to_stay_in_one_request(
 
 
 def test_import_of_a_nul_byte_is_refused_on_every_database(cast: Cast) -> None:
-    from peerlearn.people.services import MembersImportRejected, members_import_csv
+    from peerlearn.people.member_import import MembersImportRejected, members_import_csv
 
     before = snapshot()
     data = (HEADER + "nul,nul@example.com,Nul\x00Person,Platform,,,\n").encode()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from peerlearn.api.models import ApiToken
 from peerlearn.api.tokens import hash_token, new_token
+from peerlearn.audit.services import audit_record
 from peerlearn.people.models import User
 
 # Recording every use would turn each API read into a write; a minute is precise enough
@@ -20,9 +21,16 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, expires_at: dt.datetime | None = None
+    *,
+    user: User,
+    name: str,
+    expires_at: dt.datetime | None = None,
+    actor: User | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token; returns it with its plaintext, which is never available again."""
+    """Create a token; returns it with its plaintext, which is never available again.
+
+    `actor` (for the audit log) defaults to the token's owner, who makes their own.
+    """
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry date must be in the future."})
     prefix, plaintext = new_token()
@@ -37,26 +45,43 @@ def api_token_create(
     )
     token.full_clean()
     token.save()
+    _token_change_record(token=token, action="api_token.created", actor=actor or user)
     return token, plaintext
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
-    """Revoke the token for good. Revoking twice keeps the first revocation time."""
+def api_token_revoke(*, token: ApiToken, actor: User | None = None) -> ApiToken:
+    """Revoke the token for good. Revoking twice keeps the first revocation time.
+
+    `actor` defaults to the token's owner.
+    """
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _token_change_record(token=token, action="api_token.revoked", actor=actor or token.user)
     return token
 
 
 @transaction.atomic
-def api_tokens_revoke_all(*, user: User) -> int:
+def api_tokens_revoke_all(*, user: User, actor: User | None = None) -> int:
     """Revoke every token of the person that still works; returns how many."""
     active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
     tokens = [token for token in active if not token.is_expired()]
     for token in tokens:
-        api_token_revoke(token=token)
+        token.user = user
+        api_token_revoke(token=token, actor=actor)
     return len(tokens)
+
+
+def _token_change_record(*, token: ApiToken, action: str, actor: User | None) -> None:
+    # The token's name and public prefix only (its __str__); never the secret.
+    audit_record(
+        actor=actor,
+        organisation=token.user.organisation_id,
+        action=action,
+        target=token,
+        details={"owner": token.user_id},
+    )
 
 
 def api_token_record_use(*, token: ApiToken, now: dt.datetime | None = None) -> bool:

@@ -39,7 +39,10 @@ def token_list(request: AuthedRequest) -> HttpResponse:
         return _page(request, form)
     try:
         token, secret = api_token_create(
-            user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_at=form.expires_at(),
+            actor=request.user,
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -54,6 +57,6 @@ def token_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = get_api_token_for_user(request.user, token_id)
-    api_token_revoke(token=token)
+    api_token_revoke(token=token, actor=request.user)
     messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
     return redirect("tokens:list")

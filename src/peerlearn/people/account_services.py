@@ -29,7 +29,7 @@ class CredentialsRevoked:
 def account_credentials_revoke(*, person: User, actor: User | None) -> CredentialsRevoked:
     """Revoke the person's working API tokens and end all their calendar feed URLs."""
     revoked = CredentialsRevoked(
-        api_tokens=api_tokens_revoke_all(user=person),
+        api_tokens=api_tokens_revoke_all(user=person, actor=actor),
         calendar_feeds=calendar_feeds_revoke_all(owner=person),
     )
     audit_record(

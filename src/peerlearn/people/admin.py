@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.http import HttpRequest
 
 from peerlearn.people.models import Membership, Organisation, Team, ThrottleCounter, User
+from peerlearn.people.services import org_admin_change_record
 
 
 class MembershipInline(admin.TabularInline[Membership, Team]):
@@ -63,6 +66,18 @@ class PeopleUserAdmin(UserAdmin[User]):
         *(UserAdmin.fieldsets or ()),
         ("peerlearn", {"fields": ("organisation", "display_name", "time_zone", "is_org_admin")}),
     )
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Inside the admin's transaction, like a service's audit entry.
+        if "is_org_admin" in form.changed_data and (change or obj.is_org_admin):
+            org_admin_change_record(
+                person=obj,
+                granted=obj.is_org_admin,
+                actor=request.user,  # type: ignore[arg-type]
+            )
 
 
 @admin.register(ThrottleCounter)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from peerlearn.audit.services import audit_record
 from peerlearn.people.models import Organisation, User
 from peerlearn.people.services import organisation_create, person_create
 
@@ -58,4 +59,5 @@ def operator_create(*, username: str, email: str, password: str) -> User:
     except ValidationError as error:
         raise ValueError(_messages(error)) from None
     operator.save()
+    audit_record(actor=None, organisation=None, action="operator.created", target=operator)
     return operator

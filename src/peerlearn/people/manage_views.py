@@ -12,16 +12,15 @@ from django.tasks import TaskResultStatus
 from peerlearn.people.access import get_team_for_user, require_org_admin, require_task_viewer
 from peerlearn.people.csv_import import COLUMNS, MAX_FILE_BYTES
 from peerlearn.people.forms import MembersCsvForm, TeamForm, apply_validation_error
-from peerlearn.people.models import Organisation
-from peerlearn.people.roles import Role, TeamAction
-from peerlearn.people.selectors import organisation_teams_with_counts, recent_task_results
-from peerlearn.people.services import (
+from peerlearn.people.member_import import (
     ImportSummary,
     MembersImportRejected,
     members_import_csv,
-    team_create,
-    team_update,
 )
+from peerlearn.people.models import Organisation
+from peerlearn.people.roles import Role, TeamAction
+from peerlearn.people.selectors import organisation_teams_with_counts, recent_task_results
+from peerlearn.people.services import team_create, team_update
 from peerlearn.web.http import AuthedRequest
 
 
@@ -93,6 +92,7 @@ def members_import(request: AuthedRequest) -> HttpResponse:
                 organisation=organisation,
                 data=form.cleaned_data["file"],
                 invited_by=request.user,
+                actor=request.user,
             )
         except MembersImportRejected as rejected:
             problems = [str(problem) for problem in rejected.problems]

@@ -101,6 +101,7 @@ def member_add_existing(request: AuthedRequest, team_id: int) -> HttpResponse:
                 person=person,
                 role=form.cleaned_data["role"],
                 joined_on=form.cleaned_data["joined_on"],
+                actor=request.user,
             )
             messages.success(request, f"{person.name} is now in {team.name}.")
             return redirect(_members_url(team))
@@ -115,7 +116,7 @@ def member_add_new(request: AuthedRequest, team_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             membership = member_add_new_person(
-                team=team, invited_by=request.user, **form.cleaned_data
+                team=team, invited_by=request.user, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -143,6 +144,7 @@ def membership_update(request: AuthedRequest, team_id: int, membership_id: int) 
             person=membership.user,
             role=form.cleaned_data["role"],
             joined_on=form.cleaned_data["joined_on"],
+            actor=request.user,
         )
         status = (
             f"Saved: {membership.user.name} is {membership.get_role_display().lower()}, "
@@ -180,7 +182,7 @@ def membership_remove_confirm(
     membership = get_membership_for_user(request.user, team_id, membership_id)
     team, person = membership.team, membership.user
     if request.method == "POST":
-        membership_remove(membership=membership)
+        membership_remove(membership=membership, actor=request.user)
         messages.success(request, f"{person.name} is no longer in {team.name}.")
         if not can(request.user, team, TeamAction.MANAGE):
             return redirect("web:dashboard")

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.text import slugify
 
-from peerlearn.people.csv_import import (
-    Directory,
-    ImportProblem,
-    MemberRow,
-    check_against_directory,
-    parse_members_csv,
-    team_key,
-)
+from peerlearn.audit.services import audit_record
 from peerlearn.people.models import Membership, Organisation, Team, User
 from peerlearn.people.roles import Role
-from peerlearn.people.selectors import import_directory, memberships_of, people_by_email
 from peerlearn.validation import check_multi_line, check_single_line
 
 
@@ -44,6 +34,7 @@ def person_create(
     time_zone: str = "UTC",
     password: str | None = None,
     is_org_admin: bool = False,
+    actor: User | None = None,
 ) -> User:
     check_single_line(display_name, field="display_name")
     person = User(
@@ -61,7 +52,19 @@ def person_create(
         person.set_password(password)
     person.full_clean()
     person.save()
+    if is_org_admin:
+        org_admin_change_record(person=person, granted=True, actor=actor)
     return person
+
+
+def org_admin_change_record(*, person: User, granted: bool, actor: User | None) -> None:
+    """Audit a grant or withdrawal of organisation admin rights (already saved)."""
+    audit_record(
+        actor=actor,
+        organisation=person.organisation_id,
+        action="person.org_admin_granted" if granted else "person.org_admin_revoked",
+        target=person,
+    )
 
 
 @transaction.atomic
@@ -166,21 +169,53 @@ def membership_set(
     person: User,
     role: str = Role.MEMBER,
     joined_on: dt.date | None = None,
+    actor: User | None = None,
 ) -> Membership:
     """Add the person to the team, or change their role and joining date there."""
     if person.organisation_id != team.organisation_id:
         raise ValidationError("A person can only join teams of their own organisation.")
     if role not in Role.values:
         raise ValidationError(f"{role!r} is not a role; use one of {', '.join(Role.values)}.")
-    membership, _ = Membership.objects.select_for_update().get_or_create(
+    membership, created = Membership.objects.select_for_update().get_or_create(
         team=team, user=person, defaults={"role": role}
     )
+    before = (membership.role, membership.joined_on)
+    membership.team, membership.user = team, person  # known already: clean() reads them
     membership.role = role
     if joined_on is not None:
         membership.joined_on = joined_on
     membership.full_clean()
     membership.save()
+    _membership_change_record(membership=membership, created=created, before=before, actor=actor)
     return membership
+
+
+def _membership_change_record(
+    *, membership: Membership, created: bool, before: tuple[str, dt.date], actor: User | None
+) -> None:
+    details: dict[str, object] = {"person": membership.user_id, "team": membership.team_id}
+    if created:
+        action = "membership.added"
+        details |= {"role": membership.role, "joined_on": membership.joined_on.isoformat()}
+    else:
+        old_role, old_joined_on = before
+        if old_role != membership.role:
+            details["role"] = [old_role, membership.role]
+        if old_joined_on != membership.joined_on:
+            details["joined_on"] = [old_joined_on.isoformat(), membership.joined_on.isoformat()]
+        if "role" in details:
+            action = "membership.role_changed"
+        elif "joined_on" in details:
+            action = "membership.joined_on_changed"
+        else:
+            return  # saved as it was: nothing happened
+    audit_record(
+        actor=actor,
+        organisation=membership.team.organisation_id,
+        action=action,
+        target=membership,
+        details=details,
+    )
 
 
 @transaction.atomic
@@ -194,134 +229,39 @@ def member_add_new_person(
     role: str = Role.MEMBER,
     joined_on: dt.date | None = None,
     invited_by: User | None = None,
+    actor: User | None = None,
 ) -> Membership:
-    """Create a person without a password, add them to the team and invite them by mail."""
+    """Create a person without a password, add them to the team and invite them by mail.
+
+    `actor` (who did it, for the audit log) defaults to `invited_by`.
+    """
+    actor = actor or invited_by
     person = person_create(
         organisation=team.organisation,
         username=username,
         email=email,
         display_name=display_name,
         time_zone=time_zone,
+        actor=actor,
     )
-    membership = membership_set(team=team, person=person, role=role, joined_on=joined_on)
+    membership = membership_set(
+        team=team, person=person, role=role, joined_on=joined_on, actor=actor
+    )
     invitation_enqueue(person=person, invited_by=invited_by)
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
-    membership.delete()
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    people_created: int
-    memberships_added: int
-    memberships_updated: int
-
-
-class MembersImportRejected(Exception):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the file")
-        self.problems = problems
-
-
-def members_import_csv(
-    *, organisation: Organisation, data: bytes, invited_by: User | None = None
-) -> ImportSummary:
-    """Import members from CSV, all or nothing. Raises MembersImportRejected listing
-    every problem (with row and column) when any row is wrong.
-
-    People new to the organisation are created without a password and invited by mail;
-    people already in it (same e-mail) keep their profile and get their membership of
-    the named team added or updated.
-    """
-    parsed = parse_members_csv(data)
-    if parsed.problems:
-        raise MembersImportRejected(parsed.problems)
-    directory = import_directory(organisation.pk, parsed.rows)
-    problems = check_against_directory(parsed.rows, directory)
-    if problems:
-        raise MembersImportRejected(problems)
-    try:
-        return _members_import_rows(
-            organisation=organisation, rows=parsed.rows, directory=directory, invited_by=invited_by
-        )
-    except IntegrityError:
-        # Someone took a username or address between the check and the write.
-        raise MembersImportRejected(
-            [
-                ImportProblem(
-                    "The organisation changed while importing; nothing was imported. Try again."
-                )
-            ]
-        ) from None
-
-
-@transaction.atomic
-def _members_import_rows(
-    *,
-    organisation: Organisation,
-    rows: list[MemberRow],
-    directory: Directory,
-    invited_by: User | None,
-) -> ImportSummary:
-    """Write rows already checked in full, in a few bulk queries (thousands of rows
-    one by one through person_create and membership_set take minutes)."""
-    people = {
-        person.email.lower(): person
-        for person in people_by_email(organisation.pk, [row.email for row in rows])
-    }
-    new_people: dict[str, User] = {}
-    for row in rows:
-        if row.email in people or row.email in new_people:
-            continue
-        person = User(
-            organisation=organisation,
-            username=row.username,
-            email=row.email,
-            display_name=row.display_name,
-            time_zone=row.time_zone or "UTC",
-        )
-        person.set_unusable_password()
-        new_people[row.email] = person
-    User.objects.bulk_create(new_people.values(), batch_size=500)
-    people.update(new_people)
-
-    wanted: dict[tuple[int, int], MemberRow] = {
-        (people[row.email].pk, directory.team_ids[team_key(row.team)]): row for row in rows
-    }
-    existing = {
-        (membership.user_id, membership.team_id): membership
-        for membership in memberships_of(
-            [person.pk for person in people.values() if person.email not in new_people]
-        )
-    }
-    to_update: list[Membership] = []
-    to_create: list[Membership] = []
-    for (person_id, team_id), row in wanted.items():
-        membership = existing.get((person_id, team_id))
-        if membership is None:
-            to_create.append(
-                Membership(
-                    user_id=person_id,
-                    team_id=team_id,
-                    role=row.role,
-                    joined_on=row.joined_on or timezone.localdate(),
-                )
-            )
-        else:
-            membership.role = row.role
-            membership.joined_on = row.joined_on or membership.joined_on
-            to_update.append(membership)
-    Membership.objects.bulk_create(to_create, batch_size=500)
-    Membership.objects.bulk_update(to_update, ["role", "joined_on"], batch_size=500)
-    for person in new_people.values():
-        invitation_enqueue(person=person, invited_by=invited_by)
-    return ImportSummary(
-        people_created=len(new_people),
-        memberships_added=len(to_create),
-        memberships_updated=len(to_update),
+def membership_remove(*, membership: Membership, actor: User | None = None) -> None:
+    audit_record(
+        actor=actor,
+        organisation=membership.team.organisation_id,
+        action="membership.removed",
+        target=membership,
+        details={
+            "person": membership.user_id,
+            "team": membership.team_id,
+            "role": membership.role,
+        },
     )
+    membership.delete()

@@ -80,9 +80,12 @@ def list_members(request: HttpRequest, team_id: int) -> Any:
 def set_member(
     request: HttpRequest, team_id: int, user_id: int, payload: MembershipIn
 ) -> Membership:
-    team = get_team_for_user(api_user(request), team_id, TeamAction.MANAGE)
+    actor = api_user(request)
+    team = get_team_for_user(actor, team_id, TeamAction.MANAGE)
     person = get_person_for_team(team, user_id)
-    return membership_set(team=team, person=person, role=payload.role, joined_on=payload.joined_on)
+    return membership_set(
+        team=team, person=person, role=payload.role, joined_on=payload.joined_on, actor=actor
+    )
 
 
 @router.delete(
@@ -91,6 +94,7 @@ def set_member(
     summary="Remove a person from a team",
 )
 def remove_member(request: HttpRequest, team_id: int, user_id: int) -> Status[None]:
-    team = get_team_for_user(api_user(request), team_id, TeamAction.MANAGE)
-    membership_remove(membership=_membership_in(team, user_id))
+    actor = api_user(request)
+    team = get_team_for_user(actor, team_id, TeamAction.MANAGE)
+    membership_remove(membership=_membership_in(team, user_id), actor=actor)
     return Status(204, None)
