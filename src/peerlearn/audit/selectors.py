@@ -10,7 +10,7 @@ from peerlearn.people.models import User
 
 def audit_events_for_admin(viewer: User) -> QuerySet[AuditEvent]:
     """An organisation admin's organisation; the installation operator sees everything."""
-    if viewer.is_superuser:
+    if viewer.is_operator:
         return AuditEvent.objects.all()
     if viewer.is_org_admin and viewer.organisation_id is not None:
         return AuditEvent.objects.filter(organisation_id=viewer.organisation_id)
@@ -18,7 +18,7 @@ def audit_events_for_admin(viewer: User) -> QuerySet[AuditEvent]:
 
 
 def item_failures_for_admin(viewer: User) -> QuerySet[ItemFailure]:
-    if viewer.is_superuser:
+    if viewer.is_operator:
         return ItemFailure.objects.all()
     if viewer.is_org_admin and viewer.organisation_id is not None:
         return ItemFailure.objects.filter(organisation_id=viewer.organisation_id)
