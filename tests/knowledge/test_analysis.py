@@ -261,7 +261,7 @@ def test_task_for_a_deleted_repository_returns_quietly(
     analysis = services.analysis_request(repository=repository, requested_by=None)
     clone = sources.clone_directory(repository)
     assert clone.exists()
-    services.repository_delete(repository=repository)
+    services.repository_delete(repository=repository, deleted_by=cast.fiona)
     assert analyse_repository.call(analysis.pk) == {"analysis": analysis.pk, "status": "skipped"}
 
 

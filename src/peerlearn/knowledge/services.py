@@ -18,12 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from peerlearn.audit.services import audit_record
 from peerlearn.engines.knowledge import HistoryState, KnowledgeError, analyze_repository
 from peerlearn.knowledge import sources
 from peerlearn.knowledge.models import Analysis, AnalysisStatus, Repository, SourceKind
 from peerlearn.knowledge.options import analysis_options, validate_options
 from peerlearn.knowledge.result import dumps_map
 from peerlearn.people.models import Team, User
+from peerlearn.validation import check_single_line
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ RUNS_KEPT = 20
 
 
 def _check_name(*, team: Team, name: str, pk: int | None = None) -> str:
-    name = name.strip()
+    name = check_single_line(name.strip(), field="name")
     if not name:
         raise ValidationError({"name": ["Give the repository a name."]})
     same_name = Repository.objects.filter(team=team, name__iexact=name)
@@ -71,6 +73,7 @@ def repository_create(
     if server_managed and kind != SourceKind.LOCAL:
         raise ValidationError({"kind": ["Only a local path can be managed by the server."]})
     try:
+        check_single_line(location)
         if not server_managed:
             location = sources.check_location(kind, location)
     except ValidationError as error:
@@ -94,6 +97,13 @@ def repository_create(
         created_by=created_by,
         server_managed=server_managed,
     )
+    audit_record(
+        actor=created_by,
+        organisation=team.organisation_id,
+        action="repository.create",
+        target=repository,
+        details={"team": team.pk, "kind": kind, "location": location},
+    )
     analysis_request(repository=repository, requested_by=created_by)
     return repository
 
@@ -112,6 +122,7 @@ def repository_update(
 ) -> Repository:
     """Change the name and options (not the source: register another repository for
     that) and queue an analysis; it reads no history, only rebuilds the map."""
+    before = {name: getattr(repository, name) for name in _AUDITED_FIELDS}
     repository.name = _check_name(team=repository.team, name=name, pk=repository.pk)
     validate_options(
         active_months=active_months,
@@ -125,13 +136,42 @@ def repository_update(
     repository.bot_patterns = bot_patterns.strip()
     repository.aliases = aliases.strip()
     repository.save()
+    changed = {
+        name: [old, getattr(repository, name)]
+        for name, old in before.items()
+        if old != getattr(repository, name)
+    }
+    audit_record(
+        actor=requested_by,
+        organisation=repository.team.organisation_id,
+        action="repository.update",
+        target=repository,
+        details=changed,
+    )
     analysis_request(repository=repository, requested_by=requested_by)
     return repository
 
 
+_AUDITED_FIELDS = (
+    "name",
+    "active_months",
+    "prune_truck_factor",
+    "extra_exclusions",
+    "bot_patterns",
+    "aliases",
+)
+
+
 @transaction.atomic
-def repository_delete(*, repository: Repository) -> None:
+def repository_delete(*, repository: Repository, deleted_by: User | None) -> None:
     pk = repository.pk
+    audit_record(
+        actor=deleted_by,
+        organisation=repository.team.organisation_id,
+        action="repository.delete",
+        target=repository,
+        details={"team": repository.team_id, "location": repository.location},
+    )
     repository.delete()
     transaction.on_commit(lambda: sources.remove_clone(pk))
 

@@ -101,7 +101,7 @@ def repository_delete(request: AuthedRequest, repository_id: int) -> HttpRespons
     if request.method == "POST":
         team = repository.team
         name = repository.name
-        services.repository_delete(repository=repository)
+        services.repository_delete(repository=repository, deleted_by=request.user)
         messages.success(request, f"{name} and its analyses are deleted.")
         return redirect("knowledge:team_repositories", team.pk)
     return render(request, "knowledge/repository_delete.html", {"repository": repository})
