@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from peerlearn.engines.knowledge import (
-    AnalysisOptions,
-    ExclusionRules,
-    IdentityOptions,
-    parse_alias_file,
-)
-from peerlearn.engines.knowledge.identity import DEFAULT_BOT_PATTERNS, bot_pattern_problem
+from peerlearn.engines.knowledge import AnalysisOptions, parse_alias_file
+from peerlearn.engines.knowledge.identity import bot_pattern_problem
 from peerlearn.knowledge.models import Repository
+from peerlearn.knowledge.runner import lines_of, options_from
 from peerlearn.validation import single_line_problem
 
 MAX_ACTIVE_MONTHS = 120
 
 
-def lines_of(text: str) -> tuple[str, ...]:
-    """Non-blank lines; `#` starts a comment line (not inside, regexes may hold one)."""
-    stripped = (line.strip() for line in text.splitlines())
-    return tuple(line for line in stripped if line and not line.startswith("#"))
+__all__ = ["LINE_FIELDS", "analysis_options", "lines_of", "validate_options"]
 
 
 LINE_FIELDS = ("extra_exclusions", "bot_patterns", "aliases")
@@ -70,11 +63,18 @@ def validate_options(
         raise ValidationError(errors)
 
 
+OPTION_FIELDS = (
+    "active_months",
+    "prune_truck_factor",
+    "extra_exclusions",
+    "bot_patterns",
+    "aliases",
+)
+
+
+def option_fields(repository: Repository) -> dict[str, object]:
+    return {name: getattr(repository, name) for name in OPTION_FIELDS}
+
+
 def analysis_options(repository: Repository) -> AnalysisOptions:
-    bots = lines_of(repository.bot_patterns) or DEFAULT_BOT_PATTERNS
-    return AnalysisOptions(
-        active_months=repository.active_months,
-        prune_truck_factor=repository.prune_truck_factor,
-        identity=IdentityOptions(bot_patterns=bots, aliases=parse_alias_file(repository.aliases)),
-        exclusions=ExclusionRules(extra_patterns=lines_of(repository.extra_exclusions)),
-    )
+    return options_from(option_fields(repository))
