@@ -251,11 +251,17 @@ class Outcome:
     state: str = ""
 
 
-def run_isolated(request: Request, *, work: Path, timeout: float) -> Outcome:
+def work_prefix(name: str) -> str:
+    """Temporary folders of run `name` start with this (removed by whoever recovers a
+    run whose worker was killed before it could remove them)."""
+    return f".run-{name}-"
+
+
+def run_isolated(request: Request, *, name: str, work: Path, timeout: float) -> Outcome:
     """Run `request` in a runner process; kill its whole process group after `timeout`
     seconds (AnalysisTimeout) or if anything interrupts the wait."""
     work.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".run-", dir=work))
+    folder = Path(tempfile.mkdtemp(prefix=work_prefix(name), dir=work))
     try:
         request.deadline = time.time() + timeout + 5  # the runner's own backstop
         if request.previous_state is not None:

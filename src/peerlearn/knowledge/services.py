@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -238,7 +239,9 @@ def analysis_run(*, analysis_id: int) -> Analysis | None:
             env=source.env,
             previous_state=_previous_state_text(repository),
         )
-        outcome = runner.run_isolated(request, work=_work_folder(), timeout=limit)
+        outcome = runner.run_isolated(
+            request, name=str(analysis_id), work=_work_folder(), timeout=limit
+        )
     except sources.SourceError as error:
         return _finish_failed(analysis_id=analysis_id, error=str(error))
     except runner.AnalysisTimeout:
@@ -318,6 +321,10 @@ def _recover_one(run: Analysis) -> None:
         error="The worker running this analysis stopped before it finished; it is retried.",
     )
     if stopped:
+        # Its worker died before removing the run's files (the runner's own leftovers in
+        # the clone are cleaned by the next run, under the repository's lock).
+        for leftover in _work_folder().glob(runner.work_prefix(str(run.pk)) + "*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         analysis_request(repository=run.repository, requested_by=run.requested_by)
 
 
