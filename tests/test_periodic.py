@@ -53,4 +53,4 @@ def test_scheduler_thread_enqueues_at_start_and_stops_promptly() -> None:
     scheduler.stop()  # the first pass still runs; the hour-long wait ends at once
     scheduler.join(timeout=10)
     assert not scheduler.is_alive()
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 4
