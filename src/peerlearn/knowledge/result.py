@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from peerlearn.engines.knowledge import KnowledgeMap, map_to_dict
+from peerlearn.engines.knowledge.visible import visible_data
 
 RESULT_VERSION = 1
 
@@ -24,17 +25,19 @@ RESULT_VERSION = 1
 def dumps_map(knowledge: KnowledgeMap) -> str:
     data = map_to_dict(knowledge, files=False)
     data["version"] = RESULT_VERSION
-    data["file_rows"] = [
+    data["file_rows"] = visible_data(
         [
-            entry.path,
-            entry.size,
-            entry.changes,
-            entry.last_change_at,
-            list(entry.authors),
-            entry.main_author,
+            [
+                entry.path,
+                entry.size,
+                entry.changes,
+                entry.last_change_at,
+                list(entry.authors),
+                entry.main_author,
+            ]
+            for entry in knowledge.files
         ]
-        for entry in knowledge.files
-    ]
+    )
     return json.dumps(data, separators=(",", ":"))
 
 
