@@ -18,15 +18,16 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 REMINDERS = "peerlearn.schedule.tasks.send_due_reminders"
 PRUNE = "peerlearn.web.tasks.prune_task_results"
 SESSIONS = "peerlearn.web.tasks.prune_expired_sessions"
+RECOVER = "peerlearn.knowledge.tasks.recover_abandoned_analyses"
 
 
 @override_settings(TASKS=DATABASE_TASKS)
 def test_each_job_is_enqueued_once_per_interval() -> None:
     now = timezone.now()
-    assert sorted(enqueue_due_jobs(now=now)) == sorted([REMINDERS, PRUNE, SESSIONS])
+    assert sorted(enqueue_due_jobs(now=now)) == sorted([REMINDERS, PRUNE, SESSIONS, RECOVER])
     assert enqueue_due_jobs(now=now + dt.timedelta(minutes=5)) == []
     # Reminders are due again after 10 minutes; pruning only after a day.
-    assert enqueue_due_jobs(now=now + dt.timedelta(minutes=11)) == [REMINDERS]
+    assert sorted(enqueue_due_jobs(now=now + dt.timedelta(minutes=11))) == [RECOVER, REMINDERS]
     assert DBTaskResult.objects.filter(task_path=REMINDERS).count() == 2
 
 
@@ -35,7 +36,12 @@ def test_enqueued_jobs_run_successfully_in_the_worker() -> None:
     enqueue_due_jobs()
     call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
     statuses = dict(DBTaskResult.objects.values_list("task_path", "status"))
-    assert statuses == {REMINDERS: "SUCCESSFUL", PRUNE: "SUCCESSFUL", SESSIONS: "SUCCESSFUL"}
+    assert statuses == {
+        REMINDERS: "SUCCESSFUL",
+        PRUNE: "SUCCESSFUL",
+        SESSIONS: "SUCCESSFUL",
+        RECOVER: "SUCCESSFUL",
+    }
     reminders = DBTaskResult.objects.get(task_path=REMINDERS)
     assert reminders.return_value == {"sent": 0, "skipped": 0, "materialised": 0}
 
@@ -47,4 +53,4 @@ def test_scheduler_thread_enqueues_at_start_and_stops_promptly() -> None:
     scheduler.stop()  # the first pass still runs; the hour-long wait ends at once
     scheduler.join(timeout=10)
     assert not scheduler.is_alive()
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 4

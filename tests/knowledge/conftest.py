@@ -109,3 +109,35 @@ def reanalyse(
 
 def latest(repository: Repository) -> Analysis:
     return Analysis.objects.filter(repository=repository).first()  # type: ignore[return-value]
+
+
+def slow_git_config(folder: Path) -> tuple[Path, Path]:
+    """A global git config whose pack-objects hook (run by upload-pack while a clone or
+    fetch waits for its pack) writes its pid and then sleeps: git really is running,
+    and stays so until something kills it. Returns (config file, pid file)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pid_file = folder / "hook.pid"
+    hook = folder / "slow-pack-objects"
+    hook.write_text(f'#!/bin/sh\necho $$ > "{pid_file}"\nexec sleep 600\n')
+    hook.chmod(0o755)
+    config = folder / "gitconfig"
+    config.write_text(f"[uploadpack]\n\tpackObjectsHook = {hook}\n")
+    return config, pid_file
+
+
+def process_gone(pid: int) -> bool:
+    """True when `pid` no longer runs (a zombie waiting for its parent counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")
+
+
+def wait_for(condition: Callable[[], bool], what: str, limit: float = 60.0) -> None:
+    """Poll until `condition` holds; a guard against hanging, not a timing assertion."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)

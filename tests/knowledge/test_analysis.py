@@ -86,7 +86,7 @@ def test_no_roots_configured_turns_local_paths_off(settings: Any, tmp_path: Path
         ("ext::sh", "Remote helpers"),
         ("fd::17", "Remote helpers"),
         ("http://example.com/x.git", "Use an https://"),
-        ("ssh://-oProxyCommand=x/repo", "no valid host"),
+        ("ssh://-oProxyCommand=x/repo", "cannot start with"),
         ("ssh://-oProxyCommand=x@example.com/repo", "user name"),
         ("https://user:token@example.com/x.git", "password"),
         ("file:///etc", "outside the folders"),
@@ -181,7 +181,10 @@ def test_shallow_clone_is_refused_with_advice(
 def test_unreachable_clone_url_fails_with_gits_message(
     cast: Cast, roots: Path, register: Register
 ) -> None:
-    missing = roots / "missing.git"
+    missing = roots / "missing.git"  # looks like a bare repository to a glance, is not one
+    for folder in ("objects", "refs"):
+        (missing / folder).mkdir(parents=True)
+    (missing / "HEAD").write_text("garbage\n")
     repository = register(missing.as_uri())
     analysis = latest(repository)
     assert analysis.status == AnalysisStatus.FAILED
@@ -261,7 +264,7 @@ def test_task_for_a_deleted_repository_returns_quietly(
     analysis = services.analysis_request(repository=repository, requested_by=None)
     clone = sources.clone_directory(repository)
     assert clone.exists()
-    services.repository_delete(repository=repository)
+    services.repository_delete(repository=repository, deleted_by=cast.fiona)
     assert analyse_repository.call(analysis.pk) == {"analysis": analysis.pk, "status": "skipped"}
 
 

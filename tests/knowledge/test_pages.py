@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -115,10 +116,14 @@ def test_failed_run_shows_its_error_above_the_previous_map(
     (source.path / ".git" / "HEAD").write_text("garbage\n")
     failed = reanalyse(repository, django_capture_on_commit_callbacks)
     assert failed.status == AnalysisStatus.FAILED
-    body = body_of(client_for(cast.bob).get(page(repository)))
+    body = body_of(client_for(cast.fiona).get(page(repository)))
     assert "The last analysis failed" in body
     assert "not a git repository" in body
     assert "Truck factor: " in body  # the previous map is still shown
+    member = body_of(client_for(cast.bob).get(page(repository)))
+    assert "The last analysis failed" in member
+    assert "not a git repository" not in member  # the details are for facilitators
+    assert "could not be analysed" in member
 
 
 def test_list_page_shows_status_and_truck_factor(
@@ -199,7 +204,9 @@ def test_registering_a_path_outside_the_roots_shows_why_and_saves_nothing(
 def test_what_if_partial_before_any_map_is_harmless(
     cast: Cast, roots: Path, register: Register
 ) -> None:
-    repository = register((roots / "missing.git").as_uri())  # the clone fails: no map
+    empty = roots / "empty.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(empty)], check=True)
+    repository = register(empty.as_uri())  # no commits: the analysis fails, no map
     response = client_for(cast.bob).get(
         page(repository), {"leave": "alice@example.com"}, headers={"HX-Request": "true"}
     )

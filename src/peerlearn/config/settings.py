@@ -234,6 +234,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Folders under which a team may register a repository by its local path (absolute
 # paths; checked by peerlearn.knowledge's system check). Empty: local paths refused.
 KNOWLEDGE_REPOSITORY_ROOTS = env_list("PEERLEARN_REPOSITORY_ROOTS", [])
+# Clone URLs may reach loopback, private and other non-public addresses only if set.
+KNOWLEDGE_CLONE_ALLOW_PRIVATE = env_bool("PEERLEARN_CLONE_ALLOW_PRIVATE", False)
+# Seconds an analysis (clone or fetch included) may take before it is stopped.
+KNOWLEDGE_ANALYSIS_TIMEOUT = env_int("PEERLEARN_ANALYSIS_TIMEOUT", 3600, minimum=10)
+# Parsed knowledge maps each web process keeps (peerlearn.knowledge.result).
+KNOWLEDGE_MAP_CACHE_BYTES = env_int("PEERLEARN_KNOWLEDGE_CACHE_MB", 64, minimum=0) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

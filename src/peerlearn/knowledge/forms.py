@@ -3,16 +3,25 @@ locations and patterns; the forms only shape the input and place the errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from peerlearn.knowledge.models import SourceKind
-from peerlearn.knowledge.options import MAX_ACTIVE_MONTHS
+from peerlearn.knowledge.options import LINE_FIELDS, MAX_ACTIVE_MONTHS, line_problems
+from peerlearn.validation import HardenedFormMixin
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class RepositoryOptionsForm(forms.Form):
+def one_entry_a_line_validator(value: str) -> None:
+    """Textareas of patterns and aliases hold one-line entries: no tabs or escapes."""
+    if problems := line_problems(value):
+        raise ValidationError(problems, code="control_character")
+
+
+class RepositoryOptionsForm(HardenedFormMixin, forms.Form):
     name = forms.CharField(max_length=120)
     active_months = forms.IntegerField(
         label="Active months",
@@ -47,6 +56,11 @@ class RepositoryOptionsForm(forms.Form):
         help_text="One person a line, identities joined by “=”: "
         "Robert Tables <bobby@example.com> = <rt@laptop.local> = Bobby T",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in LINE_FIELDS:
+            self.fields[name].validators.append(one_entry_a_line_validator)
 
     def attach(self, error: ValidationError) -> None:
         """Put a service's ValidationError on the fields it names, the rest on the form."""

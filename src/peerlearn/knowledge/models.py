@@ -68,7 +68,10 @@ class Analysis(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # git's or the engine's message: shown to those who can change the repository only.
     error = models.TextField(blank=True)
+    # host:pid:start of the worker process running it (workers.py), to notice it died.
+    worker = models.CharField(max_length=200, blank=True, editable=False)
     incremental = models.BooleanField(null=True)
     commits_read = models.PositiveIntegerField(null=True)
     commits_analysed = models.PositiveIntegerField(null=True)

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from peerlearn.engines.knowledge import KnowledgeMap, map_to_dict
+from peerlearn.engines.knowledge.visible import visible_data
 
 RESULT_VERSION = 1
 
@@ -24,17 +25,19 @@ RESULT_VERSION = 1
 def dumps_map(knowledge: KnowledgeMap) -> str:
     data = map_to_dict(knowledge, files=False)
     data["version"] = RESULT_VERSION
-    data["file_rows"] = [
+    data["file_rows"] = visible_data(
         [
-            entry.path,
-            entry.size,
-            entry.changes,
-            entry.last_change_at,
-            list(entry.authors),
-            entry.main_author,
+            [
+                entry.path,
+                entry.size,
+                entry.changes,
+                entry.last_change_at,
+                list(entry.authors),
+                entry.main_author,
+            ]
+            for entry in knowledge.files
         ]
-        for entry in knowledge.files
-    ]
+    )
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -112,23 +115,37 @@ def _when(timestamp: int) -> datetime | None:
     return datetime.fromtimestamp(timestamp, UTC) if timestamp else None
 
 
-_CACHE: OrderedDict[tuple[int, str], StoredMap] = OrderedDict()
-_CACHE_SIZE = 8
+# Parsed maps take several times their JSON in memory (small str, list and dict objects);
+# the budget counts this estimate, so one 200,000-file map cannot pin hundreds of MB.
+MEMORY_PER_JSON_BYTE = 4
+_CACHE: OrderedDict[tuple[int, str], tuple[StoredMap, int]] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def load_map(analysis_id: int, finished_at: datetime | None, text: str) -> StoredMap:
+def load_map(
+    analysis_id: int, finished_at: datetime | None, text: str, *, budget: int
+) -> StoredMap:
     """Parse once per process: a finished analysis never changes. The key includes the
-    finish time because test databases hand out the same ids again."""
+    finish time because test databases hand out the same ids again. Kept while the
+    estimated memory of all kept maps stays within `budget` bytes, least recently used
+    out first; a map bigger than the whole budget is parsed for this request only."""
     key = (analysis_id, finished_at.isoformat() if finished_at else "")
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is not None:
             _CACHE.move_to_end(key)
-            return cached
+            return cached[0]
     parsed = StoredMap.parse(text)
+    cost = len(text) * MEMORY_PER_JSON_BYTE
+    if cost > budget:
+        return parsed
     with _LOCK:
-        _CACHE[key] = parsed
-        while len(_CACHE) > _CACHE_SIZE:
+        _CACHE[key] = (parsed, cost)
+        while sum(size for _, size in _CACHE.values()) > budget:
             _CACHE.popitem(last=False)
     return parsed
+
+
+def cached_bytes() -> int:
+    with _LOCK:
+        return sum(size for _, size in _CACHE.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from peerlearn.knowledge.models import Analysis, AnalysisStatus, Repository
@@ -55,7 +56,9 @@ def repository_runs(repository: Repository, *, with_map: bool = True) -> Reposit
             .first()
         )
         if good is not None:
-            stored = load_map(good.pk, good.finished_at, good.result)
+            stored = load_map(
+                good.pk, good.finished_at, good.result, budget=settings.KNOWLEDGE_MAP_CACHE_BYTES
+            )
     return RepositoryRuns(recent, good, stored)
 
 

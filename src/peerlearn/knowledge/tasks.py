@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from peerlearn.knowledge.services import analysis_run
+from peerlearn.knowledge.services import analysis_recover_abandoned, analysis_run
 
 
 @task()
@@ -19,3 +19,10 @@ def analyse_repository(analysis_id: int) -> dict[str, object]:
         "commits_read": analysis.commits_read,
         "error": analysis.error,
     }
+
+
+@task()
+def recover_abandoned_analyses() -> dict[str, object]:
+    """Periodic: runs whose worker died are marked failed and queued again."""
+    recovered = analysis_recover_abandoned()
+    return {"recovered": [analysis.pk for analysis in recovered]}

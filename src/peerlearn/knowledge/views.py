@@ -101,7 +101,7 @@ def repository_delete(request: AuthedRequest, repository_id: int) -> HttpRespons
     if request.method == "POST":
         team = repository.team
         name = repository.name
-        services.repository_delete(repository=repository)
+        services.repository_delete(repository=repository, deleted_by=request.user)
         messages.success(request, f"{name} and its analyses are deleted.")
         return redirect("knowledge:team_repositories", team.pk)
     return render(request, "knowledge/repository_delete.html", {"repository": repository})
@@ -141,8 +141,9 @@ def repository_detail(request: AuthedRequest, repository_id: int) -> HttpRespons
 
 @login_required
 def repository_person(request: AuthedRequest, repository_id: int) -> HttpResponse:
-    repository = get_repository_for_user(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(repository)
+    access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
+    context, names = _map_context(access.repository)
+    context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     key = request.GET.get("key", "")
     stored = context["runs"].map
     if stored is None or names is None or key not in stored.people:
@@ -153,8 +154,9 @@ def repository_person(request: AuthedRequest, repository_id: int) -> HttpRespons
 
 @login_required
 def repository_files(request: AuthedRequest, repository_id: int) -> HttpResponse:
-    repository = get_repository_for_user(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(repository)
+    access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
+    context, names = _map_context(access.repository)
+    context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     path = request.GET.get("dir", "").strip("/")
     stored = context["runs"].map
     if stored is None or names is None or path not in stored.directories:

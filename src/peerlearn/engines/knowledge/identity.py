@@ -4,6 +4,11 @@ Git has already applied `.mailmap` (we ask for %aN/%aE). On top of that, identit
 merged when they share an e-mail address (case-insensitive), when their names are equal
 after normalisation (case, accents, punctuation and spacing ignored), or when a manual
 alias file says so. Bots are recognised by regular expressions on "Name <email>".
+
+Bot patterns come from users, so they run on RE2 (google-re2), whose matching time is
+linear in the text whatever the pattern: `(a+)+$` cannot backtrack for minutes as it
+does with Python's `re`. RE2 has no backreferences or lookaround; such patterns are
+refused with RE2's own reason (`bot_pattern_problem`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
+
+import re2
 
 DEFAULT_BOT_PATTERNS: tuple[str, ...] = (
     r"\[bot\]",
@@ -20,6 +28,53 @@ DEFAULT_BOT_PATTERNS: tuple[str, ...] = (
     r"<(no-?reply|bot|bots)@",
     r"<noreply@github\.com>",
 )
+
+
+MAX_BOT_PATTERN_LENGTH = 300
+# RE2 compiles into at most this much memory; a larger pattern is refused, not built.
+_RE2_MAX_MEMORY = 2 << 20
+
+
+class _Searcher(Protocol):
+    def search(self, text: str) -> object: ...
+
+
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # RE2 would write every refused pattern to stderr
+    options.max_mem = _RE2_MAX_MEMORY
+    return options
+
+
+def compile_bot_pattern(pattern: str) -> _Searcher:
+    """A case-insensitive RE2 pattern; raises ValueError with RE2's reason."""
+    if len(pattern) > MAX_BOT_PATTERN_LENGTH:
+        raise ValueError(f"longer than {MAX_BOT_PATTERN_LENGTH} characters")
+    try:
+        compiled: _Searcher = re2.compile(pattern, _re2_options())
+    except re2.error as error:
+        reason = error.args[0] if error.args else "refused"
+        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        raise ValueError(text) from None
+    except UnicodeEncodeError:
+        raise ValueError("it is not valid Unicode text") from None
+    return compiled
+
+
+def bot_pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot be a bot pattern, or None."""
+    try:
+        compile_bot_pattern(pattern)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _searchable(text: str) -> str:
+    # Names read from git keep undecodable bytes as lone surrogates, which RE2 (UTF-8
+    # inside) cannot take: they become U+FFFD for matching only.
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +169,9 @@ def resolve_people(
     last_commit_at: Sequence[int],
     options: IdentityOptions,
 ) -> People:
-    bot_res = [re.compile(pattern, re.IGNORECASE) for pattern in options.bot_patterns]
+    bot_res = [compile_bot_pattern(pattern) for pattern in options.bot_patterns]
     is_bot = [
-        options.exclude_bots and any(rx.search(f"{name} <{email}>") for rx in bot_res)
+        options.exclude_bots and any(rx.search(_searchable(f"{name} <{email}>")) for rx in bot_res)
         for name, email in identities
     ]
     humans = [index for index in range(len(identities)) if not is_bot[index]]

@@ -18,8 +18,12 @@ from pathlib import Path
 from .errors import GitFailed
 from .gitio import popen_git
 
-# Header per commit; \x01 marks it so that it cannot be mistaken for a status letter.
-LOG_FORMAT = "--format=%x01%H%x00%P%x00%ct%x00%aN%x00%aE%x00%at"
+# Header per commit. A path may hold any byte but NUL, so a record mark inside the
+# NUL-separated stream must contain an empty token, which no path and no header field
+# can be: every record starts with NUL NUL \x01 (the first with NUL \x01), and the
+# fields that may be empty (parents, name, e-mail) carry a letter in front.
+LOG_FORMAT = "--format=%x00%x01%H%x00P%P%x00%ct%x00N%aN%x00E%aE%x00%at"
+RECORD_MARK = b"\0\0\x01"
 LOG_ARGS = (
     "log",
     "-z",
@@ -59,7 +63,7 @@ class _Reader:
                 chunk = os.read(descriptor, _CHUNK)  # whatever is there; releases the GIL
                 if not chunk:
                     break
-                parts = (pending + chunk).split(b"\0\x01")
+                parts = (pending + chunk).split(RECORD_MARK)
                 pending = parts.pop()
                 if parts and self._store(parts):
                     self.met = True
@@ -87,9 +91,21 @@ class _Reader:
         other = self.other.blocks if self.other is not None else None
         met = False
         for part in parts:
-            if part[:1] == b"\x01":
-                part = part[1:]
+            if part[:2] == b"\0\x01":  # the first record of the stream
+                part = part[2:]
+            if not part:
+                continue
             fields = part.split(b"\0", 6)
+            if (
+                len(fields) < 6
+                or fields[1][:1] != b"P"
+                or fields[3][:1] != b"N"
+                or fields[4][:1] != b"E"
+            ):
+                raise GitFailed(f"unreadable git log record near {part[:60]!r}")
+            fields[1] = fields[1][1:]
+            fields[3] = fields[3][1:]
+            fields[4] = fields[4][1:]
             commit = fields[0]
             blocks[commit] = fields
             if other is not None and commit in other:

@@ -6,10 +6,17 @@ import json
 from datetime import UTC, datetime, time, timedelta
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .analysis import KnowledgeMap
 from .serialise import map_to_dict
+from .visible import visible
+
+
+def _shown(text: str) -> str:
+    """Repository text for the terminal: escapes visible, rich markup not interpreted."""
+    return escape(visible(text))
 
 
 def parse_date(text: str, *, end_of_day: bool = False) -> datetime:
@@ -46,14 +53,16 @@ def render_table(knowledge: KnowledgeMap, console: Console, *, top: int = 10) ->
     for rank, key in enumerate(factor.people, start=1):
         people.add_row(
             str(rank),
-            names.get(key, key),
-            key,
+            _shown(names.get(key, key)),
+            _shown(key),
             str(len(knowledge.files_of(key))),
             "yes" if key in knowledge.active_people else "no",
         )
     console.print(people)
     if factor.pruned:
-        console.print(f"Pruned (<10 % of the top author's files): {', '.join(factor.pruned)}")
+        console.print(
+            f"Pruned (<10 % of the top author's files): {_shown(', '.join(factor.pruned))}"
+        )
 
     islands = Table(
         title=f"Top knowledge islands (of {len(knowledge.islands)})", title_justify="left"
@@ -63,8 +72,8 @@ def render_table(knowledge: KnowledgeMap, console: Console, *, top: int = 10) ->
     for island in knowledge.islands[:top]:
         islands.add_row(
             island.kind,
-            island.path or "(root)",
-            names.get(island.person, island.person),
+            _shown(island.path) or "(root)",
+            _shown(names.get(island.person, island.person)),
             f"{island.size} files" if island.kind == "directory" else f"{island.size} B",
             str(island.changes),
             _day(island.last_change_at),

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .analysis import KnowledgeMap
+from .visible import visible_data
 
 
 def _iso(timestamp: int) -> str | None:
@@ -60,4 +61,5 @@ def map_to_dict(knowledge: KnowledgeMap, *, files: bool = True) -> dict[str, Any
             }
             for entry in knowledge.files
         ]
-    return data
+    # Paths and names are shown as text: undecodable bytes and control characters escaped.
+    return visible_data(data)  # type: ignore[no-any-return]
