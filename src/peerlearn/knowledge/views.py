@@ -142,7 +142,7 @@ def repository_detail(request: AuthedRequest, repository_id: int) -> HttpRespons
 @login_required
 def repository_person(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.repository)
+    context, names = _map_context(access.obj)
     context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     key = request.GET.get("key", "")
     stored = context["runs"].map
@@ -155,7 +155,7 @@ def repository_person(request: AuthedRequest, repository_id: int) -> HttpRespons
 @login_required
 def repository_files(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.repository)
+    context, names = _map_context(access.obj)
     context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     path = request.GET.get("dir", "").strip("/")
     stored = context["runs"].map
