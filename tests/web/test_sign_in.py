@@ -16,9 +16,11 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from peerlearn.people.models import User
 from peerlearn.people.services import person_set_password
+from peerlearn.web.session_store import SessionStore
 from peerlearn.web.tasks import prune_expired_sessions
 from tests.conftest import PASSWORD, Cast, client_for
 
@@ -90,6 +92,19 @@ def test_a_hostile_cookie_signs_nobody_in_and_deletes_nothing(cast: Cast, key: s
     assert_redirects_to_login(client_with_cookie(key))
     assert Session.objects.count() == before
     assert dashboard_status(signed_in) == 200
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS, ids=lambda key: repr(key[:24]))
+def test_a_key_no_session_can_have_is_not_looked_up(
+    django_assert_num_queries: DjangoAssertNumQueries, key: str
+) -> None:
+    with django_assert_num_queries(0):
+        assert SessionStore(key).load() == {}
+
+
+def test_a_real_key_is_still_looked_up(cast: Cast) -> None:
+    key = session_cookie(client_for(cast.bob))
+    assert SessionStore(key).load()
 
 
 def test_tampered_session_data_is_sent_to_login(cast: Cast) -> None:

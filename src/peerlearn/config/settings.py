@@ -116,7 +116,7 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = ["peerlearn.people.login_backend.ThrottledModelBackend"]
 # Django's own database sessions: every signed-in request reads the session and the
 # person; pages are rendered on every request (docs/architecture.md).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "peerlearn.web.session_store"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"
