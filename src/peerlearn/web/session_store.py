@@ -19,9 +19,7 @@ _KEY_CHARS = frozenset(VALID_KEY_CHARS)
 def is_possible_session_key(key: object) -> bool:
     """True when ``key`` has the shape of a key Django's store creates."""
     return (
-        isinstance(key, str)
-        and len(key) == _KEY_LENGTH
-        and all(char in _KEY_CHARS for char in key)
+        isinstance(key, str) and len(key) == _KEY_LENGTH and all(char in _KEY_CHARS for char in key)
     )
 
 
