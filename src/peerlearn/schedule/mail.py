@@ -291,7 +291,8 @@ def _series_letters(
     event = series_event(series)
     rule = event.schedule
     assert isinstance(rule, recurrence.Series)
-    moment = now or timezone.now()
+    first = dt.datetime.combine(series.starts_on, dt.time(), tzinfo=rule.tz)
+    moment = max(now or timezone.now(), first)
     upcoming = recurrence.occurrences(rule, moment, moment + dt.timedelta(days=400))
     following = next((o for o in upcoming if o.status == recurrence.Status.SCHEDULED), None)
     if cancelled:
@@ -305,9 +306,9 @@ def _series_letters(
             ics, method = ical.cancellation(personal), ical.Method.CANCEL
         else:
             ics, method = ical.invitation(personal), ical.Method.REQUEST
-        first = None
+        shown = None
         if following is not None:
-            first = when(
+            shown = when(
                 following.start, reader_zone=person.time_zone, zone=series.time_zone, format=LONG
             ).named
         text = render_to_string(
@@ -319,7 +320,7 @@ def _series_letters(
                 "agenda": agenda_of(series),
                 "url": series_url(series),
                 "rule": rule,
-                "next": first,
+                "next": shown,
             },
         )
         subject = f"{verb}: {series.title}"
