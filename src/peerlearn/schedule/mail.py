@@ -145,7 +145,12 @@ def _for(event: ical.CalendarEvent, attendee: ical.Attendee) -> ical.CalendarEve
 
 
 def _message(
-    *, person: User, subject: str, text: str, ics: bytes | None = None, method: ical.Method
+    *,
+    person: User,
+    subject: str,
+    text: str,
+    ics: bytes | None = None,
+    method: ical.Method = ical.Method.REQUEST,
 ) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         one_line(subject), text, settings.DEFAULT_FROM_EMAIL, [person.email]
@@ -271,11 +276,11 @@ def _occurrence_letters(
 
 def series_invitations_send(series_id: int, *, now: dt.datetime | None = None) -> int:
     """The invitation to (or the end of) a whole series, to each invitee."""
-    series = Series.objects.select_related("team").get(pk=series_id)
+    series = _load_series(series_id)
     what = _label("series", series)
     organisation_id = series.team.organisation_id
     try:
-        people, build = _series_letters(series_id, now=now)
+        people, build = _series_letters(series, now=now)
     except Exception as error:
         item_skipped(job=INVITATIONS_JOB, item=what, error=error, organisation_id=organisation_id)
         return 0
@@ -283,9 +288,8 @@ def series_invitations_send(series_id: int, *, now: dt.datetime | None = None) -
 
 
 def _series_letters(
-    series_id: int, *, now: dt.datetime | None
+    series: Series, *, now: dt.datetime | None
 ) -> tuple[list[User], Callable[[User], EmailMultiAlternatives]]:
-    series = _load_series(series_id)
     cancelled = series.cancelled_at is not None
     leads = {p for p in (series.facilitator_id, series.co_facilitator_id) if p}
     event = series_event(series)
@@ -334,4 +338,4 @@ def reminder_message(session: Session, person: User, *, now: dt.datetime) -> Ema
     day = day_word(session.starts_at, reader_zone=person.time_zone, now=now)
     text, short = _session_text("schedule/email/reminder.txt", session, person, day=day)
     subject = f"{day[:1].upper()}{day[1:]}: {session.title} ({short})"
-    return _message(person=person, subject=subject, text=text, method=ical.Method.REQUEST)
+    return _message(person=person, subject=subject, text=text)
