@@ -76,6 +76,21 @@ def test_reminders_go_out_for_everyone_but_the_broken_session(
     assert len(failures()) == 3
 
 
+def test_a_reminder_the_mail_server_cannot_take_is_retried_and_recorded_once(
+    cast: Cast, smtp_server: SmtpServer
+) -> None:
+    User.objects.filter(pk=cast.bob.pk).update(email="bob@example.com\r\nBcc: x@example.com")
+    make_session(cast.platform, title="Platform talk", starts_at=soon(3), time_zone="UTC")
+    with smtp_server.settings():
+        first = reminders_send_due(now=NOW)
+        second = reminders_send_due(now=NOW + dt.timedelta(minutes=10))
+    assert set(subjects(smtp_server, 2)) == {"alice@example.com", "fiona@example.com"}
+    assert (first.sent, first.failed, second.sent, second.failed) == (2, 1, 0, 1)
+    (failure,) = failures("schedule: reminders")
+    assert failure.item.endswith(f"to Bob (person {cast.bob.pk})")
+    assert "Invalid address" in failure.error
+
+
 def test_a_title_with_a_line_break_is_reminded_on_one_line(
     cast: Cast, smtp_server: SmtpServer
 ) -> None:

@@ -15,6 +15,7 @@ message the server refuses — each is logged, recorded for its organisation's a
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
@@ -34,6 +35,7 @@ from peerlearn.schedule.series_services import occurrence_materialise
 REMINDER_LEAD = dt.timedelta(hours=24)
 REMINDERS_JOB = "schedule: reminders"
 MATERIALISE_JOB = "schedule: reminders (prepare series dates)"
+SENT, CLAIMED, FAILED = "sent", "claimed", "failed"
 
 
 @dataclass(frozen=True)
@@ -106,20 +108,20 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> ReminderRun:
         failed += unmade
     if not pending:
         return ReminderRun(materialised=made, sent=0, skipped=skipped, failed=failed)
-    lost_race: list[_Due] = []
+    outcomes: Counter[str] = Counter()
     with mail.Outbox() as outbox:
         result = for_each_isolated(
             pending,
-            lambda due: None if _claim_and_send(due, moment, outbox) else lost_race.append(due),
+            lambda due: outcomes.update([_claim_and_send(due, moment, outbox)]),
             job=REMINDERS_JOB,
             describe=_describe,
             organisation_of=lambda due: due.session.team.organisation_id,
         )
     return ReminderRun(
         materialised=made,
-        sent=len(result.done) - len(lost_race),
-        skipped=skipped + len(lost_race),
-        failed=failed + len(result.failed),
+        sent=outcomes[SENT],
+        skipped=skipped + outcomes[CLAIMED],
+        failed=failed + outcomes[FAILED] + len(result.failed),
     )
 
 
@@ -172,12 +174,23 @@ def _plan(session: Session, now: dt.datetime) -> tuple[list[_Due], int, int] | N
     return due, skipped, unmade
 
 
-def _claim_and_send(due: _Due, now: dt.datetime, outbox: mail.Outbox) -> bool:
-    """Claim the reminder and send it in one transaction; False if another worker has."""
+def _claim_and_send(due: _Due, now: dt.datetime, outbox: mail.Outbox) -> str:
+    """Claim the reminder and send it in one transaction.
+
+    A send that fails rolls the claim back, so the next run tries again; it is recorded
+    (once a day, as it may fail the same way on every run until the session starts)."""
     try:
         with transaction.atomic():
             ReminderSent.objects.create(session=due.session, person=due.person, sent_at=now)
             outbox.send(due.message)
     except IntegrityError:
-        return False  # another worker claimed it first
-    return True
+        return CLAIMED  # another worker claimed it first
+    except Exception as error:
+        item_skipped(
+            job=REMINDERS_JOB,
+            item=_describe(due),
+            error=error,
+            organisation_id=due.session.team.organisation_id,
+        )
+        return FAILED
+    return SENT
