@@ -66,12 +66,12 @@ def calendar_feed_action(request: AuthedRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     subscription = feeds.feed_for_token(token)
     if subscription.team is not None:
-        events = calendar.team_events([subscription.team.pk])
+        entries = calendar.team_events([subscription.team.pk])
         name = f"peerlearn · {subscription.team.name}"
     else:
-        events = calendar.person_events(subscription.owner)
+        entries = calendar.person_events(subscription.owner)
         name = f"peerlearn · {subscription.owner.name}"
-    body = calendar.feed_body(events, name=name)
+    body = calendar.feed_body(entries, name=name)
     etag = ical.etag(body)
     stamp = int(feeds.calendar_feed_note_content(feed=subscription, etag=etag).timestamp())
     not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)

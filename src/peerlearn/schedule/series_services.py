@@ -17,6 +17,7 @@ from django.utils import timezone
 from peerlearn.engines.schedule import formats, recurrence
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.models import Membership, Team, User
+from peerlearn.schedule.audit_events import cancellation_record
 from peerlearn.schedule.models import (
     Series,
     SeriesSkip,
@@ -228,7 +229,9 @@ def _propagate(
 
 
 @transaction.atomic
-def series_cancel(*, series: Series, now: dt.datetime | None = None) -> Series:
+def series_cancel(
+    *, series: Series, now: dt.datetime | None = None, actor: User | None = None
+) -> Series:
     """End the series: calendars drop it; future occurrences are cancelled too."""
     locked = Series.objects.select_for_update().get(pk=series.pk)
     if locked.cancelled_at is not None:
@@ -239,6 +242,7 @@ def series_cancel(*, series: Series, now: dt.datetime | None = None) -> Series:
     locked.sequence += 1
     locked.updated_at = moment
     locked.save()
+    cancellation_record(item=locked, actor=actor)
     Session.objects.filter(series=locked, starts_at__gte=moment).update(
         status=SessionStatus.CANCELLED, updated_at=moment
     )
@@ -349,9 +353,11 @@ def occurrence_move(
 
 
 @transaction.atomic
-def occurrence_cancel(*, series: Series, original_start: dt.datetime) -> Session:
+def occurrence_cancel(
+    *, series: Series, original_start: dt.datetime, actor: User | None = None
+) -> Session:
     session = occurrence_materialise(series=series, original_start=original_start)
-    return session_set_status(session=session, status=SessionStatus.CANCELLED)
+    return session_set_status(session=session, status=SessionStatus.CANCELLED, actor=actor)
 
 
 @transaction.atomic

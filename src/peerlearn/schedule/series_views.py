@@ -133,7 +133,7 @@ def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
 @require_POST
 def series_cancel(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
-    series_services.series_cancel(series=series)
+    series_services.series_cancel(series=series, actor=request.user)
     messages.success(request, f"“{series.title}” has ended; its future sessions are cancelled.")
     return redirect("schedule:team_sessions", series.team_id)
 
@@ -263,7 +263,7 @@ def occurrence_cancel(request: AuthedRequest, series_id: int, key: str) -> HttpR
     series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
     try:
         session = series_services.occurrence_cancel(
-            series=series, original_start=_original_start(series, key)
+            series=series, original_start=_original_start(series, key), actor=request.user
         )
     except series_services.NoSuchOccurrence:
         raise Http404("No such occurrence.") from None

@@ -19,6 +19,7 @@ from peerlearn.engines.schedule import formats
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.engines.schedule.timezones import aware_exists
 from peerlearn.people.models import Membership, Team, User
+from peerlearn.schedule.audit_events import cancellation_record
 from peerlearn.schedule.models import (
     Attendance,
     Audience,
@@ -220,7 +221,7 @@ _ALLOWED_MOVES = {
 
 
 @transaction.atomic
-def session_set_status(*, session: Session, status: str) -> Session:
+def session_set_status(*, session: Session, status: str, actor: User | None = None) -> Session:
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if status == locked.status:
         return locked
@@ -232,6 +233,8 @@ def session_set_status(*, session: Session, status: str) -> Session:
     locked.sequence += 1
     locked.updated_at = timezone.now()
     locked.save(update_fields=["status", "sequence", "updated_at"])
+    if status == SessionStatus.CANCELLED:
+        cancellation_record(item=locked, actor=actor)
     _touch_series(locked)
     if status != SessionStatus.DONE:
         announce_after_commit(locked)

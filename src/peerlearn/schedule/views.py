@@ -204,7 +204,7 @@ def session_status(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id, SessionAction.EDIT)
     status = request.POST.get("status", "")
     try:
-        services.session_set_status(session=session, status=status)
+        services.session_set_status(session=session, status=status, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

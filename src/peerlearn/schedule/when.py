@@ -1,0 +1,68 @@
+"""How a session's time reads, on pages and in e-mails alike: the one formatter.
+
+A moment is shown in the reader's own zone (their profile's time zone); when the
+session's zone is another one, the session's local time is given beside it:
+"Wednesday 4 March 2026, 06:30 (12:30 in Europe/Paris)". Pages use it through
+``schedule/_when.html``; e-mails format for each recipient, so a worker never shows
+its own (UTC) clock with the session's zone name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import dateformat
+
+LONG = "l j F Y, H:i"  # Wednesday 4 March 2026, 06:30
+SHORT = "D j M, H:i"  # Wed 4 Mar, 06:30
+
+
+@dataclass(frozen=True)
+class When:
+    text: str  # the moment in the reader's zone
+    reader_zone: str
+    zone: str  # the session's zone
+    zone_time: str  # "12:30": the session's local time, only when the zones differ
+
+    @property
+    def beside(self) -> str:
+        return f"{self.zone_time} in {self.zone}" if self.zone_time else ""
+
+    @property
+    def plain(self) -> str:
+        """One line of text, as the pages show it."""
+        return f"{self.text} ({self.beside})" if self.beside else self.text
+
+    @property
+    def named(self) -> str:
+        """As ``plain``, naming the reader's zone too: an e-mail is read without the
+        page's context of whose clock it is."""
+        own = f"{self.text} {self.reader_zone}"
+        return f"{own} ({self.beside})" if self.beside else own
+
+
+def when(moment: dt.datetime, *, reader_zone: str, zone: str, format: str = LONG) -> When:
+    """``moment`` (aware) for a reader in ``reader_zone``, of a session in ``zone``."""
+    local = moment.astimezone(ZoneInfo(reader_zone))
+    zone_time = ""
+    if zone and zone != reader_zone:
+        zone_time = dateformat.format(moment.astimezone(ZoneInfo(zone)), "H:i")
+    return When(
+        text=dateformat.format(local, format),
+        reader_zone=reader_zone,
+        zone=zone,
+        zone_time=zone_time,
+    )
+
+
+def day_word(moment: dt.datetime, *, reader_zone: str, now: dt.datetime) -> str:
+    """ "today", "tomorrow" or "on Thursday 5 March", by the reader's calendar at ``now``."""
+    tz = ZoneInfo(reader_zone)
+    days = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return "on " + dateformat.format(moment.astimezone(tz), "l j F")
