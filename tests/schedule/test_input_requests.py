@@ -84,6 +84,12 @@ FORM = {
         ({"notes": "a\x00b"}, "notes", "a NUL byte"),
         ({"facilitator": HUGE}, "facilitator", "Select a valid choice"),
         ({"duration_minutes": HUGE}, "duration_minutes", ""),
+        ({"time_zone": "Nowhere/Zone"}, "time_zone", ""),
+        ({"time_zone": "../../../etc/localtime"}, "time_zone", ""),
+        ({"time_zone": "Europe/Berlin\x00"}, "time_zone", ""),
+        ({"format": "lunch_and_learn\x00"}, "format", ""),
+        ({"audience": "x" * 5000}, "audience", ""),
+        ({"start_time": "12:00\x00"}, "start_time", ""),
     ],
 )
 def test_session_form_shows_the_problem_at_its_field_and_saves_nothing(
@@ -192,6 +198,15 @@ SERIES_FORM = {
         ({"whiteboard_link": "javascript:alert(1)"}, "whiteboard_link"),
         ({"facilitator": HUGE}, "facilitator"),
         ({"interval": HUGE}, "interval"),
+        ({"interval": "0"}, "interval"),
+        ({"weekday": HUGE}, "weekday"),
+        ({"frequency": "monthly", "week_of_month": HUGE}, "week_of_month"),
+        ({"time_zone": "Nowhere/Zone"}, "time_zone"),
+        ({"time_zone": "../../../etc/localtime"}, "time_zone"),
+        ({"time_zone": "UTC\x00"}, "time_zone"),
+        ({"duration_minutes": HUGE}, "duration_minutes"),
+        ({"location": "Room\u2066 1"}, "location"),
+        ({"topic": "a\x00b"}, "topic"),
     ],
 )
 def test_series_form_shows_the_problem_at_its_field_and_saves_nothing(
@@ -367,3 +382,49 @@ def test_the_session_list_ignores_query_parameters_it_does_not_take(
         reverse("schedule:team_sessions", args=[cast.platform.pk]), query
     )
     assert response.status_code == 200
+
+
+# --- calendar settings, feeds and history ---------------------------------------------
+
+
+@pytest.mark.parametrize("team", [HUGE, "-1", "abc", "\x00", "1\n"])
+@pytest.mark.parametrize("action", ["create", "revoke", "\x00", "x" * 5000])
+def test_calendar_feed_actions_with_a_team_that_cannot_be_one_are_not_found(
+    cast: Cast, team: str, action: str
+) -> None:
+    response = client_for(cast.bob).post(
+        reverse("schedule:calendar_feed_action"), {"team": team, "action": action}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("token", ["\x00", "a" * 5000, "pl_\u202e", "%00", "..%2f..%2fetc"])
+def test_a_feed_token_that_cannot_be_one_is_not_found(token: str, db: None) -> None:
+    path = reverse("schedule:feed", args=["T"]).replace("/T.ics", f"/{token}.ics")
+    assert Client().get(path).status_code == 404
+
+
+def test_a_huge_person_id_has_no_history(cast: Cast) -> None:
+    path = reverse("schedule:history", args=[1]).replace("/1/", f"/{HUGE}/")
+    assert client_for(cast.bob).get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript://x.test/%0aalert(1)", "data:text/html,x://", "JAVASCRIPT://a"]
+)
+def test_a_change_link_saved_before_links_were_checked_is_shown_as_text(
+    cast: Cast, link: str
+) -> None:
+    session = make_session(cast.platform)
+    Session.objects.filter(pk=session.pk).update(change_link=link)  # an old row
+    body = client_for(cast.bob).get(reverse("schedule:session", args=[session.pk])).content
+    page = body.decode()
+    assert f"<code>{link}</code>" in page
+    assert 'href="javascript' not in page.lower()
+    assert 'href="data' not in page.lower()
+
+
+def test_a_web_change_link_is_a_link(cast: Cast) -> None:
+    session = make_session(cast.platform, change_link="https://git.example.com/pr/1")
+    page = client_for(cast.bob).get(reverse("schedule:session", args=[session.pk])).content
+    assert b'<a href="https://git.example.com/pr/1"' in page
