@@ -16,30 +16,15 @@ from django.test import Client
 from django.urls import reverse
 
 from peerlearn.schedule import series_services, services
-from peerlearn.schedule.models import (
-    Attendance,
-    Rsvp,
-    Series,
-    SeriesSkip,
-    Session,
-    SessionRole,
-)
+from peerlearn.schedule.models import Series, Session
 from peerlearn.validation import DATE_RANGE_TEXT
 from tests.conftest import Cast, client_for
 from tests.schedule.conftest import berlin, make_series, make_session
+from tests.schedule.tables import snapshot
 
 pytestmark = pytest.mark.django_db
 
 HUGE = str(10**30)
-TABLES = (Series, SeriesSkip, Session, SessionRole, Rsvp, Attendance)
-
-
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every schedule table, so "unchanged" means unchanged."""
-    return {
-        model.__name__: sorted(tuple(row.values()) for row in model.objects.values())
-        for model in TABLES
-    }
 
 
 @pytest.fixture
@@ -428,3 +413,23 @@ def test_a_web_change_link_is_a_link(cast: Cast) -> None:
     session = make_session(cast.platform, change_link="https://git.example.com/pr/1")
     page = client_for(cast.bob).get(reverse("schedule:session", args=[session.pk])).content
     assert b'<a href="https://git.example.com/pr/1"' in page
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Los_Angeles", "Pacific/Kiritimati"])
+def test_a_series_saved_with_dates_in_year_1_and_9999_still_works_everywhere(
+    cast: Cast, zone: str
+) -> None:
+    series = make_series(cast.platform, time_zone=zone, is_protected_slot=True)
+    # A row from before dates were checked.
+    Series.objects.filter(pk=series.pk).update(
+        starts_on=dt.date(1, 1, 1), until=dt.date(9999, 12, 31)
+    )
+    client = client_for(cast.bob)
+    team_page = client.get(reverse("schedule:team_sessions", args=[cast.platform.pk]))
+    series_page = client.get(reverse("schedule:series", args=[series.pk]))
+    ics = client.get(reverse("schedule:series_ics", args=[series.pk]))
+    dashboard = client.get(reverse("web:dashboard"))
+    assert {r.status_code for r in (team_page, series_page, ics, dashboard)} == {200}
+    # 12 and 26 weeks of Wednesdays: the dates shown are the rule's, counted from 1970.
+    assert team_page.content.decode().count("Weekly learning") >= 12
+    assert b"DTSTART;TZID=" + zone.encode() + b":1970" in ics.content

@@ -276,6 +276,7 @@ def series_set_protected(*, series: Series, protected: bool) -> Series:
 def series_skip_add(*, series: Series, on: dt.date, reason: str = "") -> SeriesSkip:
     check_date(on, field="on")
     check_single_line(reason, field="reason")
+    SeriesSkip(series=series, on=on, reason=reason).clean_fields(exclude=["series"])
     locked = Series.objects.select_for_update().get(pk=series.pk)
     rule = engine_series(locked)
     tz = rule.tz

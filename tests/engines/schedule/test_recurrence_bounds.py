@@ -16,6 +16,7 @@ import pytest
 
 from peerlearn.engines.schedule.bounds import EARLIEST_DAY, LATEST_DAY, MAX_OCCURRENCES
 from peerlearn.engines.schedule.errors import ScheduleError
+from peerlearn.engines.schedule.ical import CalendarEvent, feed
 from peerlearn.engines.schedule.patterns import (
     MonthlyNthWeekday,
     Pattern,
@@ -151,3 +152,17 @@ def test_a_series_that_starts_after_the_range_never_meets() -> None:
         _series(Weekly(Weekday.WE), starts_on=D(9999, 1, 1))
     assert caught.value.field == "starts_on"
     assert "1970-01-01 and 2100-12-31" in caught.value.message
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_a_feed_of_a_series_from_year_1_to_year_9999_is_written_within_the_range(
+    zone: str,
+) -> None:
+    series = _series(Weekly(Weekday.WE), timezone=zone, until=D(9999, 12, 31))
+    event = CalendarEvent(
+        uid="s@x", summary="x", schedule=series, sequence=0, last_modified=utc(2030, 1, 1)
+    )
+    body = feed([event], name="x").decode()
+    assert f"DTSTART;TZID={zone}:19700107T120000" in body
+    assert "UNTIL=2101" in body or "UNTIL=2100" in body
+    assert "9999" not in body

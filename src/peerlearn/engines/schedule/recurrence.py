@@ -140,6 +140,12 @@ class Series:
         return self._plan.first.replace(tzinfo=self._plan.tz)
 
     @property
+    def last_day(self) -> dt.date | None:
+        """The last local date planned: ``until``, or 2100-12-31 if that is later."""
+        until_wall = self._plan.until_wall
+        return None if until_wall is None else until_wall.date()
+
+    @property
     def rrule_parts(self) -> dict[str, object]:
         """The RFC 5545 RRULE; UNTIL is in UTC, as the RFC requires with a TZID start."""
         parts = dict(self.pattern.ical_parts())
