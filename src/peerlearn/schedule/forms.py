@@ -42,7 +42,7 @@ def _refuse_non_ids(field: forms.ModelChoiceField[User], values: list[Any]) -> N
             raise ValidationError(
                 field.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": str(value)[:40]},
+                params={"value": ascii(str(value)[:20])},  # shown escaped, never raw
             ) from None
 
 
@@ -54,11 +54,6 @@ class PersonChoiceField(forms.ModelChoiceField[User]):
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField[User]):
-    default_error_messages = {
-        **forms.ModelMultipleChoiceField.default_error_messages,
-        "invalid_choice": "Select a valid choice. %(value)s is not one of the available choices.",
-    }
-
     def clean(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             _refuse_non_ids(self, list(value))

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -230,9 +231,9 @@ def occurrence_rsvp(request: AuthedRequest, series_id: int, key: str) -> HttpRes
     except ValidationError as error:
         # Nothing was saved: show the date as it was, a row or still the rule's preview.
         row = Session.objects.filter(series=series, original_start=original_start).first()
-        page = request.path.removesuffix("rsvp/")
         if row is not None:
             return rsvp_refused(request, row, error, back=row.get_absolute_url())
+        page = reverse("schedule:occurrence", args=[series.pk, key])
         preview = _preview(series, original_start)
         return rsvp_refused(request, preview, error, back=page, rsvp_url=request.path)
     if request.htmx:
