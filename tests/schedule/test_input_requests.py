@@ -433,3 +433,19 @@ def test_a_series_saved_with_dates_in_year_1_and_9999_still_works_everywhere(
     # 12 and 26 weeks of Wednesdays: the dates shown are the rule's, counted from 1970.
     assert team_page.content.decode().count("Weekly learning") >= 12
     assert b"DTSTART;TZID=" + zone.encode() + b":1970" in ics.content
+
+
+def test_the_last_occurrence_of_the_range_has_a_page(cast: Cast) -> None:
+    # Friday 2100-12-31 20:00 in Los Angeles is 2101-01-01 in UTC, and still in range.
+    series = make_series(
+        cast.platform,
+        time_zone="America/Los_Angeles",
+        starts_on=dt.date(2100, 12, 1),
+        weekday=4,
+        start_time=dt.time(20, 0),
+    )
+    response = client_for(cast.bob).get(
+        reverse("schedule:occurrence", args=[series.pk, "21010101T040000Z"])
+    )
+    assert response.status_code == 200
+    assert "Weekly learning" in response.content.decode()

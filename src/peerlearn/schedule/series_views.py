@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from peerlearn.engines.schedule import ical, recurrence
+from peerlearn.engines.schedule.bounds import in_planned_range
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.roles import TeamAction
@@ -32,7 +33,6 @@ from peerlearn.schedule.selectors import (
     series_with_rows,
 )
 from peerlearn.schedule.views import attach_errors, rsvp_refused, session_page_context
-from peerlearn.validation import date_problem
 from peerlearn.web.http import AuthedRequest
 
 SERIES_PAGE_WEEKS = 26
@@ -179,8 +179,9 @@ def series_ics(request: AuthedRequest, series_id: int) -> HttpResponse:
 
 def _original_start(series: Series, key: str) -> dt.datetime:
     moment = parse_occurrence_key(key)
-    # One spelling per occurrence, and none in year 9999: no series meets outside the range.
-    if moment is None or occurrence_key(moment) != key or date_problem(moment) is not None:
+    # One spelling per occurrence, and none in year 9999: no series meets outside the
+    # engine's range (whose last local day may be the next day in UTC).
+    if moment is None or occurrence_key(moment) != key or not in_planned_range(moment):
         raise Http404("No such occurrence.")
     return moment
 

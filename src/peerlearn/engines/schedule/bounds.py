@@ -27,3 +27,8 @@ MAX_OCCURRENCES = 10_000
 
 def in_range(day: dt.date) -> bool:
     return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def in_planned_range(moment: dt.datetime) -> bool:
+    """Whether an aware instant can be the start of something the engine plans."""
+    return EARLIEST_INSTANT <= moment <= LATEST_INSTANT
