@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from peerlearn.engines.schedule.bounds import EARLIEST_DAY, LATEST_DAY, MAX_OCCURRENCES
 from peerlearn.engines.schedule.errors import ScheduleError
@@ -26,7 +28,7 @@ from peerlearn.engines.schedule.patterns import (
 )
 from peerlearn.engines.schedule.recurrence import Override, Series, occurrences, upcoming
 
-from .helpers import utc
+from .helpers import CHANGED_AT, expand_feed, utc
 
 D = dt.date
 NOON = dt.time(12)
@@ -166,3 +168,53 @@ def test_a_feed_of_a_series_from_year_1_to_year_9999_is_written_within_the_range
     assert f"DTSTART;TZID={zone}:19700107T120000" in body
     assert "UNTIL=2101" in body or "UNTIL=2100" in body
     assert "9999" not in body
+
+
+@st.composite
+def _late_windows(draw: st.DrawFn) -> tuple[Series, dt.datetime, dt.datetime]:
+    """A series and a window years after its start: the engine restarts the rule near
+    the window instead of walking from the start, and must meet on the same days."""
+    starts_on = draw(st.dates(D(1970, 1, 1), D(2030, 12, 31)))
+    weekday = draw(st.sampled_from(list(Weekday)))
+    pattern: Pattern = draw(
+        st.one_of(
+            st.builds(Weekly, st.just(weekday), st.integers(1, 5)),
+            st.builds(
+                MonthlyNthWeekday,
+                st.just(weekday),
+                st.sampled_from([1, 2, 3, 4, 5, -1, -2]),
+                st.integers(1, 7),
+            ),
+            st.builds(
+                SprintCycle,
+                st.dates(D(1970, 1, 1), D(2030, 12, 31)),
+                st.just(2),
+                st.integers(0, 13),
+            ),
+        )
+    )
+    until = draw(st.none() | st.dates(D(2031, 1, 1), D(2100, 12, 31)))
+    zone = draw(st.sampled_from(["Europe/Berlin", "America/Santiago", "Australia/Lord_Howe"]))
+    at = dt.time(draw(st.integers(0, 23)), draw(st.sampled_from([0, 30])))
+    try:
+        series = Series(pattern, starts_on, at, zone, 60, until=until)
+    except ScheduleError:
+        assume(False)
+        raise
+    start = utc(2031, 1, 1) + dt.timedelta(days=draw(st.integers(0, 365 * 60)))
+    return series, start, start + dt.timedelta(days=draw(st.integers(1, 400)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(_late_windows())
+def test_a_window_years_after_the_start_agrees_with_walking_the_whole_rule(
+    case: tuple[Series, dt.datetime, dt.datetime],
+) -> None:
+    series, start, end = case
+    event = CalendarEvent(
+        uid="p@x", summary="s", schedule=series, sequence=0, last_modified=CHANGED_AT
+    )
+    theirs = expand_feed(feed([event], name="x"), start, end)
+    assert [e.start for e in theirs] == [
+        o.start.astimezone(dt.UTC) for o in occurrences(series, start, end)
+    ]

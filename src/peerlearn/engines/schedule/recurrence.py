@@ -19,7 +19,7 @@ windows are clipped to it and one expansion returns at most ``MAX_OCCURRENCES``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -329,7 +329,7 @@ def occurrences(
     local_to = hi.astimezone(plan.tz).replace(tzinfo=None) + dt.timedelta(days=1)
     skipped = set(plan.exdates)
     walls: list[dt.datetime] = []
-    for wall in plan.rule.xafter(local_from, inc=True):
+    for wall in _walls_from(series, local_from):
         # A pattern meets at most once a day, so the day of margin before the window
         # holds at most two walls that are dropped below.
         if wall > local_to or len(walls) >= limit + 2:
@@ -349,6 +349,29 @@ def occurrences(
         inside, key=lambda o: (o.start.astimezone(UTC), o.original_start.astimezone(UTC))
     )
     return ordered[:limit]
+
+
+def _walls_from(series: Series, local_from: dt.datetime) -> Iterator[dt.datetime]:
+    """The rule's wall times from ``local_from`` on, in order.
+
+    dateutil walks a rule from its DTSTART, so a window decades after the start would
+    walk every meeting in between. The rule restarted at its first meeting on or after
+    ``local_from`` meets on exactly the same days from there on (patterns step in whole
+    periods), so that is what is walked. A COUNT is counted from the real start, so a
+    counted series walks its own rule.
+    """
+    plan = series._plan
+    if series.count is not None or local_from <= plan.first:
+        return plan.rule.xafter(local_from, inc=True)
+    day = series.pattern.in_step_on_or_after(plan.first.date(), local_from.date())
+    if day > LATEST_DAY:
+        return iter(())
+    restarted = rrule.rrule(
+        dtstart=dt.datetime.combine(day, series.at),
+        until=plan.until_wall,
+        **series.pattern.rrule_kwargs(),
+    )
+    return restarted.xafter(local_from, inc=True)
 
 
 def upcoming(series: Series, after: dt.datetime, limit: int) -> list[Occurrence]:
