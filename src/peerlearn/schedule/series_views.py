@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from peerlearn.engines.schedule import ical, recurrence
+from peerlearn.engines.schedule.bounds import in_planned_range
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.roles import TeamAction
@@ -25,11 +27,12 @@ from peerlearn.schedule.forms import FacilitatorForm, MoveForm, SeriesForm, Skip
 from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionStatus
 from peerlearn.schedule.rules import engine_series
 from peerlearn.schedule.selectors import (
+    occurrence_key,
     parse_occurrence_key,
     series_slots,
     series_with_rows,
 )
-from peerlearn.schedule.views import attach_errors, rsvp_response, session_page_context
+from peerlearn.schedule.views import attach_errors, rsvp_refused, session_page_context
 from peerlearn.web.http import AuthedRequest
 
 SERIES_PAGE_WEEKS = 26
@@ -82,11 +85,8 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
                 changes=_series_changes(data),
                 facilitator=data["facilitator"],
                 co_facilitator=data["co_facilitator"],
+                is_protected_slot=data["is_protected_slot"],
             )
-            if data["is_protected_slot"] != series.is_protected_slot:
-                series_services.series_set_protected(
-                    series=series, protected=data["is_protected_slot"]
-                )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -179,18 +179,11 @@ def series_ics(request: AuthedRequest, series_id: int) -> HttpResponse:
 
 def _original_start(series: Series, key: str) -> dt.datetime:
     moment = parse_occurrence_key(key)
-    if moment is None:
+    # One spelling per occurrence, and none in year 9999: no series meets outside the
+    # engine's range (whose last local day may be the next day in UTC).
+    if moment is None or occurrence_key(moment) != key or not in_planned_range(moment):
         raise Http404("No such occurrence.")
     return moment
-
-
-def _materialise(series: Series, key: str) -> Session:
-    try:
-        return series_services.occurrence_materialise(
-            series=series, original_start=_original_start(series, key)
-        )
-    except series_services.NoSuchOccurrence:
-        raise Http404("No such occurrence.") from None
 
 
 def _preview(series: Series, original_start: dt.datetime) -> Session:
@@ -226,13 +219,31 @@ def occurrence_detail(request: AuthedRequest, series_id: int, key: str) -> HttpR
 @require_POST
 def occurrence_rsvp(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.RSVP)
-    session = _materialise(series, key)
-    response = rsvp_response(request, session, request.POST.get("answer", ""))
-    if request.htmx and response.status_code == 200:
+    original_start = _original_start(series, key)
+    try:
+        rsvp = series_services.occurrence_rsvp_set(
+            series=series,
+            original_start=original_start,
+            person=request.user,
+            answer=request.POST.get("answer", ""),
+        )
+    except series_services.NoSuchOccurrence:
+        raise Http404("No such occurrence.") from None
+    except ValidationError as error:
+        # Nothing was saved: show the date as it was, a row or still the rule's preview.
+        row = Session.objects.filter(series=series, original_start=original_start).first()
+        if row is not None:
+            return rsvp_refused(request, row, error, back=row.get_absolute_url())
+        page = reverse("schedule:occurrence", args=[series.pk, key])
+        preview = _preview(series, original_start)
+        return rsvp_refused(request, preview, error, back=page, rsvp_url=request.path)
+    if request.htmx:
         # The page was a preview; send the browser to the saved session's own page.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = session.get_absolute_url()
-    return response
+        response["HX-Redirect"] = rsvp.session.get_absolute_url()
+        return response
+    messages.success(request, "Your answer is saved.")
+    return redirect("schedule:session", rsvp.session_id)
 
 
 @login_required

@@ -234,17 +234,29 @@ def session_roles(request: AuthedRequest, session_id: int) -> HttpResponse:
     return redirect("schedule:session", session.pk)
 
 
+def rsvp_refused(
+    request: AuthedRequest,
+    session: Session,
+    error: ValidationError,
+    *,
+    back: str,
+    rsvp_url: str | None = None,
+) -> HttpResponse:
+    if request.htmx:
+        # htmx does not swap error responses, so the fragment carries the message.
+        context = session_page_context(request, session)
+        context["rsvp_error"] = " ".join(error.messages)
+        context["rsvp_url"] = rsvp_url
+        return render(request, "schedule/session_detail.html#rsvp", context)
+    messages.error(request, " ".join(error.messages))
+    return redirect(back)
+
+
 def rsvp_response(request: AuthedRequest, session: Session, answer: str) -> HttpResponse:
     try:
         services.rsvp_set(session=session, person=request.user, answer=answer)
     except ValidationError as error:
-        if request.htmx:
-            # htmx does not swap error responses, so the fragment carries the message.
-            context = session_page_context(request, session)
-            context["rsvp_error"] = " ".join(error.messages)
-            return render(request, "schedule/session_detail.html#rsvp", context)
-        messages.error(request, " ".join(error.messages))
-        return redirect("schedule:session", session.pk)
+        return rsvp_refused(request, session, error, back=session.get_absolute_url())
     if request.htmx:
         context = session_page_context(request, session)
         return render(request, "schedule/session_detail.html#rsvp", context)
