@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -28,6 +27,7 @@ from peerlearn.schedule.models import (
     SessionStatus,
 )
 from peerlearn.schedule.rules import engine_series
+from peerlearn.schedule.when import zone_or_utc
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def leading_names(session: Session) -> tuple[str, ...]:
 
 
 def _slot_of_session(session: Session) -> Slot:
-    tz = ZoneInfo(session.time_zone)
+    tz = zone_or_utc(session.time_zone)
     return Slot(
         title=session.title,
         team_id=session.team_id,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from peerlearn.engines.schedule import ical, recurrence
+from peerlearn.engines.schedule import recurrence
 from peerlearn.engines.schedule.bounds import in_planned_range
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
@@ -23,6 +23,7 @@ from peerlearn.schedule import series_services
 from peerlearn.schedule.access import SessionAction, can_session, get_series_for_user
 from peerlearn.schedule.calendar import series_event, with_calendar_relations
 from peerlearn.schedule.conflicts import series_conflicts
+from peerlearn.schedule.downloads import calendar_download
 from peerlearn.schedule.forms import FacilitatorForm, MoveForm, SeriesForm, SkipForm
 from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionStatus
 from peerlearn.schedule.rules import engine_series
@@ -171,10 +172,12 @@ def series_skip_remove(request: AuthedRequest, series_id: int, skip_id: int) -> 
 def series_ics(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
     series = with_calendar_relations(Series.objects.filter(pk=series.pk)).get()
-    body = ical.to_bytes(ical.calendar([series_event(series)], method=ical.Method.PUBLISH))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="series-{series.pk}.ics"'
-    return response
+    return calendar_download(
+        lambda: series_event(series),
+        filename=f"series-{series.pk}.ics",
+        item=f"series {series.pk} ({series.title})",
+        organisation_id=series.team.organisation_id,
+    )
 
 
 def _original_start(series: Series, key: str) -> dt.datetime:

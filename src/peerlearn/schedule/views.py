@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from peerlearn.engines.schedule import ical
 from peerlearn.people.access import get_team_access, get_team_for_user
 from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import TeamAction
@@ -23,6 +22,7 @@ from peerlearn.schedule.access import SessionAction, can_session, get_session_fo
 from peerlearn.schedule.agenda import agenda_of
 from peerlearn.schedule.calendar import single_event
 from peerlearn.schedule.conflicts import session_conflicts
+from peerlearn.schedule.downloads import calendar_download
 from peerlearn.schedule.forms import AttendanceForm, RolesForm, SessionForm
 from peerlearn.schedule.models import Rsvp, RsvpAnswer, Session, SessionRole, SessionStatus
 from peerlearn.schedule.selectors import past_sessions, slots_for_teams
@@ -298,8 +298,12 @@ def session_ics(request: AuthedRequest, session_id: int) -> HttpResponse:
         from peerlearn.schedule.series_views import series_ics
 
         return series_ics(request, session.series_id)
-    session = Session.objects.prefetch_related("roles__person").get(pk=session.pk)
-    body = ical.to_bytes(ical.calendar([single_event(session)], method=ical.Method.PUBLISH))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
-    return response
+    session = (
+        Session.objects.select_related("team").prefetch_related("roles__person").get(pk=session.pk)
+    )
+    return calendar_download(
+        lambda: single_event(session),
+        filename=f"session-{session.pk}.ics",
+        item=f"session {session.pk} ({session.title})",
+        organisation_id=session.team.organisation_id,
+    )

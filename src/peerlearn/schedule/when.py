@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import dateformat
 
@@ -43,12 +43,32 @@ class When:
         return f"{own} ({self.beside})" if self.beside else own
 
 
+def zone_or_utc(name: str) -> ZoneInfo:
+    """The zone called ``name``, or UTC when no such zone exists (a row saved before
+    zones were checked): the row is still shown, and its page reached to fix it."""
+    return _zone(name) or ZoneInfo("UTC")
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    # A zone saved before zones were checked (or edited by hand) may not exist; the
+    # moment is still shown, so the page that holds it can be reached to fix it.
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def when(moment: dt.datetime, *, reader_zone: str, zone: str, format: str = LONG) -> When:
-    """``moment`` (aware) for a reader in ``reader_zone``, of a session in ``zone``."""
-    local = moment.astimezone(ZoneInfo(reader_zone))
+    """``moment`` (aware) for a reader in ``reader_zone``, of a session in ``zone``.
+    An unknown reader's zone reads as UTC; an unknown session zone is named, not used."""
+    reader = _zone(reader_zone)
+    if reader is None:
+        reader, reader_zone = ZoneInfo("UTC"), "UTC"
+    local = moment.astimezone(reader)
     zone_time = ""
-    if zone and zone != reader_zone:
-        zone_time = dateformat.format(moment.astimezone(ZoneInfo(zone)), "H:i")
+    session_zone = _zone(zone)
+    if session_zone is not None and zone != reader_zone:
+        zone_time = dateformat.format(moment.astimezone(session_zone), "H:i")
     return When(
         text=dateformat.format(local, format),
         reader_zone=reader_zone,
