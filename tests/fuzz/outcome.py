@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages import constants, get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
@@ -21,7 +21,9 @@ from peerlearn.people.models import User
 from tests.fuzz.snapshot import differences, snapshot, stored_text
 
 # What no stored text may hold, single- or multi-line (peerlearn.validation's rule).
-REFUSED_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+REFUSED_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 LINK_COLUMN = re.compile(r"(link|url)$")
 
 

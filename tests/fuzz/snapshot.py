@@ -17,11 +17,7 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 
 
 def _fields(model: type[models.Model]) -> list[str]:
-    return [
-        f.attname
-        for f in model._meta.concrete_fields
-        if f.attname not in VOLATILE_FIELDS
-    ]
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in VOLATILE_FIELDS]
 
 
 def snapshot() -> Snapshot:

@@ -61,7 +61,15 @@ _SWEEP_CSV = (CSV_HEADER + "new\x00,new@example.com,New,Platform,member,2025-01-
 
 
 def _csv_files() -> st.SearchStrategy[bytes]:
-    good_row = ["newperson", "new@example.com", "New Person", "Platform", "member", "2025-01-06", "UTC"]
+    good_row = [
+        "newperson",
+        "new@example.com",
+        "New Person",
+        "Platform",
+        "member",
+        "2025-01-06",
+        "UTC",
+    ]
 
     @st.composite
     def build(draw: st.DrawFn) -> bytes:
@@ -71,7 +79,13 @@ def _csv_files() -> st.SearchStrategy[bytes]:
         text = CSV_HEADER + ",".join(row) + "\n"
         return text.encode("utf-8", "surrogateescape")
 
-    fixed = [b"", b"\x00", b"\xff\xfe\x00n\x00a", CSV_HEADER.encode() + b"a\x00,b\n", b"x" * 100_000]
+    fixed = [
+        b"",
+        b"\x00",
+        b"\xff\xfe\x00n\x00a",
+        CSV_HEADER.encode() + b"a\x00,b\n",
+        b"x" * 100_000,
+    ]
     return st.one_of(st.sampled_from(fixed), build())
 
 
@@ -183,7 +197,15 @@ def _crawls(world: World) -> list[tuple[Client, Crawl]]:
     done = []
     for person in (cast.alice, cast.olga):
         client = signed_in(person)
-        done.append((client, crawl(client, start=["/", world.repository_page, world.series_page, world.history_page])))
+        done.append(
+            (
+                client,
+                crawl(
+                    client,
+                    start=["/", world.repository_page, world.series_page, world.history_page],
+                ),
+            )
+        )
     return done
 
 
@@ -192,7 +214,7 @@ def test_crawl_finds_the_forms_of_the_main_pages(world: World) -> None:
     for _, result in _crawls(world):
         assert not result.errors, result.errors
         found |= {form.url_name for form in result.forms}
-    assert MAIN_FORMS <= found, f"not found: {sorted(MAIN_FORMS - found)}"
+    assert found >= MAIN_FORMS, f"not found: {sorted(MAIN_FORMS - found)}"
 
 
 def test_every_form_refuses_hostile_values_cleanly(world: World) -> None:
