@@ -74,18 +74,40 @@ def _valid_values(world: World) -> dict[str, str]:
     }
 
 
+# Pages that once answered a POST by running their GET code (200), found by the fuzz.
+SHOW_ONLY = {
+    "people:manage",
+    "people:manage_teams",
+    "people:task_results",
+    "people:team_members",
+    "schedule:team_sessions",
+    "schedule:session",
+    "schedule:series",
+    "schedule:occurrence",
+    "schedule:calendar_settings",
+    "schedule:history",
+    "knowledge:team_repositories",
+    "knowledge:repository",
+    "knowledge:person",
+    "knowledge:files",
+    "web:dashboard",
+    "web:team",
+}
+
+
 def test_pages_that_only_show_refuse_post(world: World) -> None:
     """Without require_safe these ran their GET code for a POST (and answered 200)."""
-    client = signed_in(world.cast.alice)
+    client = signed_in(world.cast.olga)
     values = _valid_values(world)
     answered = {}
     for route in site_routes():
         methods = declared_methods(route.view)
-        if methods is None or "POST" in methods or "GET" not in methods:
+        declared_show_only = methods is not None and "POST" not in methods and "GET" in methods
+        if route.name not in SHOW_ONLY and not declared_show_only:
             continue
         response = client.post(route.url(values))
         answered[route.name] = response.status_code
-    assert answered, "no GET-only page found"
+    assert SHOW_ONLY <= answered.keys()
     assert set(answered.values()) == {405}, answered
 
 
