@@ -14,12 +14,15 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
+from django.urls import get_resolver
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from peerlearn.validation import HardenedFormMixin
 from tests.fuzz.conftest import World
 from tests.fuzz.forms import Crawl, Form, crawl
 from tests.fuzz.hostile import FIXED_TEXT, hostile_value, sweep_values
@@ -34,6 +37,8 @@ NOT_POSTED = {"logout"}
 
 # The forms of the main pages: the crawl must find at least these, or it tests nothing.
 MAIN_FORMS = {
+    "login",
+    "password_reset",
     "logout",
     "people:account",
     "people:password_change",
@@ -194,7 +199,8 @@ def fuzz_form(client: Client, form: Form, findings: Findings) -> None:
 
 def _crawls(world: World) -> list[tuple[Client, Crawl]]:
     cast = world.cast
-    done = []
+    anonymous = Client(raise_request_exception=False)
+    done = [(anonymous, crawl(anonymous, start=["/accounts/login/", "/accounts/password_reset/"]))]
     for person in (cast.alice, cast.olga):
         client = signed_in(person)
         done.append(
@@ -229,3 +235,33 @@ def test_every_form_refuses_hostile_values_cleanly(world: World) -> None:
             fuzz_form(client, form, findings)
     assert len(fuzzed) >= len(MAIN_FORMS) - len(NOT_POSTED)
     assert not findings.items, findings.report()
+
+
+def _project_forms() -> list[type[forms.BaseForm]]:
+    get_resolver().url_patterns  # noqa: B018  (imports every view, and so every form)
+    import peerlearn.people.admin  # noqa: F401
+
+    found: list[type[forms.BaseForm]] = []
+    todo: list[type[forms.BaseForm]] = [forms.BaseForm]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("peerlearn.") and not sub.__name__.startswith("_"):
+                found.append(sub)
+    return found
+
+
+def test_every_form_of_the_project_applies_the_shared_input_rules() -> None:
+    """A form class that is not hardened takes control characters, 64-bit overflows and
+    year-1 dates into its fields; HardenedFormMixin gives every field its rule by kind."""
+    project = _project_forms()
+    assert len(project) > 10
+    unhardened = sorted(
+        {
+            f"{cls.__module__}.{cls.__name__}"
+            for cls in project
+            if not issubclass(cls, HardenedFormMixin)
+        }
+    )
+    assert not unhardened, "add HardenedFormMixin (peerlearn.validation): " + ", ".join(unhardened)
