@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.test import Client
 from django.urls import Resolver404, resolve
@@ -234,6 +234,12 @@ def crawl(client: Client, start: Iterable[str] = ("/",)) -> Crawl:
         result.pages.append(url)
         links, forms = parse_page(url, response.content.decode())
         result.forms.extend(forms)
+        if parts.query:  # a link's query is a form too: ?page=, ?key=, ?dir=, ?status=
+            query = Form(
+                page=url, action=url.split("?", 1)[0], method="get", enctype="", form_id=None
+            )
+            query.fields = [Field(k, "text", v) for k, v in parse_qsl(parts.query)]
+            result.forms.append(query)
         for link in links:
             link = link.split("#", 1)[0]
             if link and link not in seen and _crawlable(link):
