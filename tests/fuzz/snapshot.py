@@ -54,7 +54,7 @@ def columns(label: str) -> list[str]:
 
 def stored_text(before: Snapshot, after: Snapshot) -> list[tuple[str, str, str]]:
     """(table, column, text) of every string value in rows that are new or changed."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for label, rows in after.items():
         names = columns(label)
         old = before.get(label, [])

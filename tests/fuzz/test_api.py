@@ -177,10 +177,8 @@ def _sender(client: Client, operation: Operation, call: Call) -> Callable[[], Ht
     query = urlencode([(k, v.encode("utf-8", "surrogatepass")) for k, v in call.query])
     send = getattr(client, operation.method)
     if call.body is None:
-        return lambda: send(path, QUERY_STRING=query)  # type: ignore[no-any-return]
-    return lambda: send(  # type: ignore[no-any-return]
-        path, call.body, content_type="application/json", QUERY_STRING=query
-    )
+        return lambda: send(path, QUERY_STRING=query)
+    return lambda: send(path, call.body, content_type="application/json", QUERY_STRING=query)
 
 
 def _judge(client: Client, operation: Operation, call: Call, findings: Findings) -> None:

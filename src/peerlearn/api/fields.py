@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from ninja import Path
+from ninja.params.functions import Path
 from pydantic import AfterValidator, Field
 
 from peerlearn.validation import (
