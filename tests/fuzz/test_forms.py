@@ -26,7 +26,7 @@ from peerlearn.validation import HardenedFormMixin
 from tests.fuzz.conftest import World
 from tests.fuzz.forms import Crawl, Form, crawl
 from tests.fuzz.hostile import FIXED_TEXT, hostile_value, sweep_values
-from tests.fuzz.outcome import Findings, judge, signed_in
+from tests.fuzz.outcome import Findings, Outcome, judge, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -140,10 +140,14 @@ def encoded(data: dict[str, list[str]]) -> str:
 
 
 def _sender(
-    client: Client, form: Form, data: dict[str, list[str]], files: dict[str, bytes]
+    client: Client,
+    form: Form,
+    data: dict[str, list[str]],
+    files: dict[str, bytes],
+    htmx: bool,
 ) -> Callable[[], HttpResponse]:
     path, _, query = form.action.removeprefix("http://testserver").partition("?")
-    headers = {"HX-Request": "true"} if form.htmx else {}
+    headers = {"HX-Request": "true"} if htmx else {}
     if form.method == "get":
         return lambda: client.get(path, QUERY_STRING=encoded(data), headers=headers)  # type: ignore[return-value]
     target = f"{path}?{query}" if query else path
@@ -169,31 +173,53 @@ def fuzz_form(client: Client, form: Form, findings: Findings) -> None:
         phases=[Phase.explicit, Phase.generate],  # findings are collected, not shrunk
         suppress_health_check=list(HealthCheck),
     )
-    @given(_submission(form))
-    def run(submission: Submission) -> None:
-        check(*submission)
+    # An htmx form is also sent without htmx: the page must work without JavaScript.
+    @given(_submission(form), st.booleans() if form.htmx else st.just(False))
+    def run(submission: Submission, htmx: bool) -> None:
+        check(*submission, htmx=htmx)
 
-    def check(data: dict[str, list[str]], files: dict[str, bytes], visible_only: bool) -> None:
+    def check(
+        data: dict[str, list[str]],
+        files: dict[str, bytes],
+        visible_only: bool,
+        *,
+        htmx: bool = form.htmx,
+        field: str | None = None,
+    ) -> Outcome:
         defaults = form.defaults()
         sent = {k: [v[:40] for v in vs] for k, vs in data.items() if defaults.get(k) != vs}
         missing = sorted(set(defaults) - set(data))
         path = form.action.removeprefix("http://testserver")
-        what = f"{form.method.upper()} {path} ({form.url_name}) {sent!r}"
+        what = f"{form.method.upper()} {path} ({form.url_name}{', htmx' if htmx else ''}) {sent!r}"
         if missing:
             what += f" without {missing}"
-        outcome = judge(what, client, _sender(client, form, data, files), findings)
+        outcome = judge(what, client, _sender(client, form, data, files, htmx), findings)
         # An id in a hidden field or a button's value may be a 404, like one in the URL;
         # a value a person typed or chose must come back as a message at its field.
         if form.method == "post" and visible_only and outcome.status in (400, 404):
             findings.add(f"{what}: {outcome.status}, not a message at the field")
+        errors = outcome.field_errors
+        # One field made hostile in a form the page filled in acceptably, the form shown
+        # again: the message belongs at that field.
+        if (
+            field is not None
+            and defaults_accepted
+            and errors
+            and "__all__" not in errors
+            and not any(field == k or field.endswith("-" + k) for k in errors)
+        ):
+            findings.add(f"{what}: refused with messages at {sorted(errors)}, not at {field}")
+        return outcome
 
+    files = {f.name: _SWEEP_CSV for f in form.inputs if f.kind == "file"}
+    defaults_accepted = False  # until the page's own values are tried, just below
+    defaults_accepted = not check(form.defaults(), files, visible_only=False).refused
     for target in form.inputs:
         if target.kind == "file" or target.name == "csrfmiddlewaretoken":
             continue
         for value in sweep_values(target.kind):
             data = {**form.defaults(), target.name: [value]}
-            files = {f.name: _SWEEP_CSV for f in form.inputs if f.kind == "file"}
-            check(data, files, visible_only=target.kind != "hidden")
+            check(data, files, visible_only=target.kind != "hidden", field=target.name)
     run()
 
 
