@@ -8,6 +8,7 @@ html.parser: inputs, selects and textareas inside the form or linked to it by th
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,8 +49,10 @@ class Form:
 
     @property
     def key(self) -> tuple[str, str, tuple[str, ...]]:
-        """Forms alike for the fuzz: same target view, method and field names."""
-        return (self.url_name, self.method, tuple(sorted({f.name for f in self.fields})))
+        """Forms alike for the fuzz: same target view, method and field names (one row's
+        form stands for every row's: `m1-role` and `m2-role` are alike)."""
+        names = {re.sub(r"\d+", "#", f.name) for f in self.fields}
+        return (self.url_name, self.method, tuple(sorted(names)))
 
     @property
     def submits(self) -> list[Field]:

@@ -30,7 +30,7 @@ from tests.fuzz.outcome import Findings, Outcome, judge, signed_in
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_FORM = 12
+EXAMPLES_PER_FORM = 8
 
 # Forms not posted: signing out ends the crawl's own session and has no input.
 NOT_POSTED = {"logout"}

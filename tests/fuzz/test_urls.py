@@ -120,7 +120,8 @@ def test_hostile_path_values_are_404_not_500(world: World) -> None:
             hostile = HOSTILE_IDS if converter == "id" else HOSTILE_STRINGS
             for value in hostile:
                 url = route.url({**valid, name: value if "%" in value else quote(value)})
-                for method in ("get", "post"):
+                # An id that does not resolve fails before any method is looked at.
+                for method in ("get",) if converter == "id" else ("get", "post"):
                     what = f"{method.upper()} {url} ({route.name})"
                     send = partial(getattr(client, method), url)
                     outcome = judge(what, client, send, findings)
