@@ -21,6 +21,9 @@ from django.utils import timezone
 from peerlearn.api.services import api_token_create
 from peerlearn.knowledge import services as knowledge_services
 from peerlearn.knowledge.models import Repository
+from peerlearn.people.models import User
+from peerlearn.people.services import member_add_new_person
+from peerlearn.schedule import series_services
 from peerlearn.schedule.feeds import calendar_feed_create
 from peerlearn.schedule.models import Series, Session
 from tests.conftest import Cast
@@ -35,6 +38,7 @@ class World:
     series: Series
     repository: Repository
     token: str  # alice's API token
+    invited: User  # in Platform, has not chosen a password yet
 
     @property
     def repository_page(self) -> str:
@@ -78,7 +82,22 @@ def world(
         starts_at=dt.datetime.combine(soon, dt.time(12), tzinfo=BERLIN),
     )
     series = make_series(cast.platform, by=cast.alice, facilitator=cast.fiona, starts_on=soon)
+    # Taken after it started: the attendance form shows.
+    past = timezone.localdate() - dt.timedelta(days=3)
+    make_session(
+        cast.platform,
+        by=cast.alice,
+        facilitator=cast.fiona,
+        title="Last week's",
+        starts_at=dt.datetime.combine(past, dt.time(12), tzinfo=BERLIN),
+    )
+    # A skipped week (the skip's remove button) and a pending invitation (resend).
+    first = soon + dt.timedelta(days=(series.weekday - soon.weekday()) % 7)
+    series_services.series_skip_add(series=series, on=first + dt.timedelta(days=14))
+    invited = member_add_new_person(
+        team=cast.platform, username="ivy", email="ivy@example.com", display_name="Ivy"
+    ).user
     _, token = api_token_create(user=cast.alice, name="fuzz")
     calendar_feed_create(owner=cast.alice, team=cast.platform)
     calendar_feed_create(owner=cast.olga)
-    return World(cast, session, series, repository, token)
+    return World(cast, session, series, repository, token, invited)

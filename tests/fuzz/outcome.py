@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import traceback
 from collections.abc import Callable, Iterator
@@ -116,6 +117,24 @@ def judge(
     Findings: a 5xx (with the exception's last line), a non-JSON API answer, a refusal
     that changed stored data, and accepted data that stored refused characters.
     """
+    # The database is rolled back after each request, so the browser is too: a request
+    # that signed in, out or rotated the session must not leave a cookie for a session
+    # that no longer exists (every later request would meet the login page instead).
+    cookies = copy.deepcopy(client.cookies)
+    try:
+        return _judge(what, client, send, findings, expect_json=expect_json)
+    finally:
+        client.cookies = cookies
+
+
+def _judge(
+    what: str,
+    client: Client,
+    send: Callable[[], HttpResponse],
+    findings: Findings,
+    *,
+    expect_json: bool,
+) -> Outcome:
     with transaction.atomic():
         before = snapshot()
         # Only this request's messages count: drop what earlier requests left unread.

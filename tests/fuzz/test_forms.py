@@ -11,22 +11,28 @@ an accepted submission must not have stored control characters or a non-web link
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django import forms
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from peerlearn.people.invitations import set_password_url
+from peerlearn.people.models import User
 from peerlearn.validation import HardenedFormMixin
 from tests.fuzz.conftest import World
 from tests.fuzz.forms import Crawl, Form, crawl
 from tests.fuzz.hostile import FIXED_TEXT, hostile_value, sweep_values
 from tests.fuzz.outcome import Findings, Outcome, judge, signed_in
+from tests.fuzz.urls import declared_methods, site_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -223,10 +229,23 @@ def fuzz_form(client: Client, form: Form, findings: Findings) -> None:
     run()
 
 
+def _password_reset_url(person: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
 def _crawls(world: World) -> list[tuple[Client, Crawl]]:
     cast = world.cast
     anonymous = Client(raise_request_exception=False)
     done = [(anonymous, crawl(anonymous, start=["/accounts/login/", "/accounts/password_reset/"]))]
+    # A reset link and an invitation link, each in its own browser: the link redirects
+    # to its form and leaves the token in that browser's session.
+    for link in (_password_reset_url(cast.bob), set_password_url(world.invited)):
+        visitor = Client(raise_request_exception=False)
+        response = visitor.get(urlsplit(link).path)
+        assert response.status_code == 302, link
+        done.append((visitor, crawl(visitor, start=[response["Location"]])))
     for person in (cast.alice, cast.olga):
         client = signed_in(person)
         done.append(
@@ -234,7 +253,13 @@ def _crawls(world: World) -> list[tuple[Client, Crawl]]:
                 client,
                 crawl(
                     client,
-                    start=["/", world.repository_page, world.series_page, world.history_page],
+                    start=[
+                        "/",
+                        world.repository_page,
+                        world.series_page,
+                        world.history_page,
+                        "/accounts/password_change/",  # Django's own, not linked
+                    ],
                 ),
             )
         )
@@ -247,6 +272,9 @@ def test_crawl_finds_the_forms_of_the_main_pages(world: World) -> None:
         assert not result.errors, result.errors
         found |= {form.url_name for form in result.forms}
     assert found >= MAIN_FORMS, f"not found: {sorted(MAIN_FORMS - found)}"
+    # And every view that takes a POST is the target of some form the crawl found.
+    takes_post = {r.name for r in site_routes() if "POST" in (declared_methods(r.view) or {"POST"})}
+    assert not takes_post - found, f"no form found for: {sorted(takes_post - found)}"
 
 
 def test_every_form_refuses_hostile_values_cleanly(world: World) -> None:
