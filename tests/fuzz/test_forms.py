@@ -202,6 +202,8 @@ def fuzz_form(client: Client, form: Form, findings: Findings) -> None:
         outcome = judge(what, client, _sender(client, form, data, files, htmx), findings)
         # An id in a hidden field or a button's value may be a 404, like one in the URL;
         # a value a person typed or chose must come back as a message at its field.
+        if outcome.status == 405:  # the page's own form, sent as the page sends it
+            findings.add(f"{what}: 405, the form's target does not take {form.method.upper()}")
         if form.method == "post" and visible_only and outcome.status in (400, 404):
             findings.add(f"{what}: {outcome.status}, not a message at the field")
         errors = outcome.field_errors
