@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from peerlearn.knowledge import pages, services
 from peerlearn.knowledge.access import get_repository_access, get_repository_for_user
@@ -18,7 +18,7 @@ from peerlearn.knowledge.models import Repository
 from peerlearn.knowledge.selectors import account_names, repository_runs, team_repositories
 from peerlearn.people.access import get_team_access, get_team_for_user
 from peerlearn.people.roles import TeamAction
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 OPTION_FIELDS = (
     "active_months",
@@ -30,6 +30,7 @@ OPTION_FIELDS = (
 
 
 @login_required
+@require_safe
 def team_repositories_page(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     context = {
@@ -41,6 +42,7 @@ def team_repositories_page(request: AuthedRequest, team_id: int) -> HttpResponse
 
 
 @login_required
+@require_GET_or_POST
 def repository_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
     form = RepositoryCreateForm(request.POST or None)
@@ -64,6 +66,7 @@ def repository_create(request: AuthedRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET_or_POST
 def repository_settings(request: AuthedRequest, repository_id: int) -> HttpResponse:
     repository = get_repository_for_user(request.user, repository_id, TeamAction.FACILITATE)
     initial = {"name": repository.name, **{n: getattr(repository, n) for n in OPTION_FIELDS}}
@@ -96,6 +99,7 @@ def repository_analyse(request: AuthedRequest, repository_id: int) -> HttpRespon
 
 
 @login_required
+@require_GET_or_POST
 def repository_delete(request: AuthedRequest, repository_id: int) -> HttpResponse:
     repository = get_repository_for_user(request.user, repository_id, TeamAction.FACILITATE)
     if request.method == "POST":
@@ -117,6 +121,7 @@ def _map_context(repository: Repository) -> tuple[dict[str, Any], pages.Names | 
 
 
 @login_required
+@require_safe
 def repository_detail(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
     context, names = _map_context(access.obj)
@@ -140,6 +145,7 @@ def repository_detail(request: AuthedRequest, repository_id: int) -> HttpRespons
 
 
 @login_required
+@require_safe
 def repository_person(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
     context, names = _map_context(access.obj)
@@ -153,6 +159,7 @@ def repository_person(request: AuthedRequest, repository_id: int) -> HttpRespons
 
 
 @login_required
+@require_safe
 def repository_files(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
     context, names = _map_context(access.obj)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from peerlearn.people.access import can, get_membership_for_user, get_team_for_user
@@ -35,7 +35,7 @@ from peerlearn.people.services import (
     membership_remove,
     membership_set,
 )
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 TEMPLATE = "people/team_members.html"
 
@@ -78,6 +78,7 @@ def _members_url(team: Team) -> str:
 
 
 @login_required
+@require_safe
 def team_members(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.MANAGE)
     return _render_page(request, team)
@@ -176,6 +177,7 @@ def _form_problems(membership: Membership, form: MembershipRowForm) -> str:
 
 
 @login_required
+@require_GET_or_POST
 def membership_remove_confirm(
     request: AuthedRequest, team_id: int, membership_id: int
 ) -> HttpResponse:

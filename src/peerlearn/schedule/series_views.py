@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from peerlearn.engines.schedule import recurrence
 from peerlearn.engines.schedule.bounds import in_planned_range
@@ -34,7 +34,7 @@ from peerlearn.schedule.selectors import (
     series_with_rows,
 )
 from peerlearn.schedule.views import attach_errors, rsvp_refused, session_page_context
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 SERIES_PAGE_WEEKS = 26
 PERSON_FIELDS = ("facilitator", "co_facilitator", "is_protected_slot")
@@ -45,6 +45,7 @@ def _series_changes(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
+@require_GET_or_POST
 def series_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
     initial = {"time_zone": request.user.time_zone, "interval": 1, "duration_minutes": 45}
@@ -75,6 +76,7 @@ def _warn(request: AuthedRequest, series: Series) -> None:
 
 
 @login_required
+@require_GET_or_POST
 def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
     form = SeriesForm(request.POST or None, team=series.team, instance=series)
@@ -99,6 +101,7 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
     series = series_with_rows(Series.objects.filter(pk=series.pk)).get()
@@ -169,6 +172,7 @@ def series_skip_remove(request: AuthedRequest, series_id: int, skip_id: int) -> 
 
 
 @login_required
+@require_safe
 def series_ics(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
     series = with_calendar_relations(Series.objects.filter(pk=series.pk)).get()
@@ -204,6 +208,7 @@ def _preview(series: Series, original_start: dt.datetime) -> Session:
 
 
 @login_required
+@require_safe
 def occurrence_detail(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
     original_start = _original_start(series, key)

@@ -12,7 +12,7 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from peerlearn.people.access import get_team_access, get_team_for_user
 from peerlearn.people.models import Membership, User
@@ -26,7 +26,7 @@ from peerlearn.schedule.downloads import calendar_download
 from peerlearn.schedule.forms import AttendanceForm, RolesForm, SessionForm
 from peerlearn.schedule.models import Rsvp, RsvpAnswer, Session, SessionRole, SessionStatus
 from peerlearn.schedule.selectors import past_sessions, slots_for_teams
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 UPCOMING_WEEKS = 12
 SESSION_FORM_FIELDS = (
@@ -47,6 +47,7 @@ def attach_errors(form: Form, error: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     team = access.team
@@ -64,6 +65,7 @@ def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET_or_POST
 def session_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
     initial = {"time_zone": request.user.time_zone, "duration_minutes": 45}
@@ -98,6 +100,7 @@ def _warn_conflicts(request: AuthedRequest, session: Session) -> None:
 
 
 @login_required
+@require_GET_or_POST
 def session_edit(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id, SessionAction.EDIT)
     lead = {r.role: r.person for r in session.roles.filter(role__in=SessionRole.LEADING_ROLES)}
@@ -191,6 +194,7 @@ def _attendance_form(session: Session, rsvps: list[Rsvp]) -> AttendanceForm:
 
 
 @login_required
+@require_safe
 def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id, SessionAction.VIEW)
     context = session_page_context(request, session)
@@ -292,6 +296,7 @@ def session_attendance(request: AuthedRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def session_ics(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id, SessionAction.VIEW)
     if session.series_id is not None:
