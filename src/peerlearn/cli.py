@@ -217,6 +217,44 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
     return 0 if stopping else 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    from peerlearn.operations.backup import BackupError, backup_create
+
+    path = Path(args.file)
+    try:
+        summary = backup_create(path=path, say=lambda text: print(text, flush=True))
+    except BackupError as error:
+        print(f"peerlearn backup: no backup written: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Backup written to {summary.path}: the {summary.database} database and "
+        f"{summary.files} files ({summary.bytes / 1e6:.1f} MB) of the data folder.",
+        flush=True,
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    from peerlearn.operations.restore import RestoreRefused, backup_restore
+
+    path = Path(args.file)
+    try:
+        summary = backup_restore(path=path)
+    except RestoreRefused as error:
+        print(f"peerlearn restore: {path} not restored, nothing written: {error}", file=sys.stderr)
+        return 2
+    manifest = summary.manifest
+    print(
+        f"Restored the backup of {manifest.created_at} (peerlearn {manifest.peerlearn_version}): "
+        f"the {manifest.database} database and {summary.files} files of the data folder. "
+        "Run `peerlearn migrate` before starting the server.",
+        flush=True,
+    )
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Knowledge map of a repository; pure engine code, no Django needed."""
     from peerlearn.engines.knowledge.cli_analyze import run_analyze
@@ -280,6 +318,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not enqueue periodic jobs (session reminders every 10 minutes, daily pruning)",
     )
+
+    backup = add(
+        "backup",
+        cmd_backup,
+        "Write a backup of the database and the data folder (repositories, mail, the "
+        "generated secret key) to one archive file, while the application runs.",
+    )
+    backup.add_argument("file", help="the archive to write (a new file, e.g. peerlearn.backup)")
+
+    restore = add(
+        "restore",
+        cmd_restore,
+        "Restore an archive written by `peerlearn backup` onto an empty installation (a new "
+        "database and data folder), after checking the whole archive.",
+    )
+    restore.add_argument("file", help="the archive written by peerlearn backup")
 
     migrate = add("migrate", cmd_migrate, "Create or upgrade the database tables.")
     migrate.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
