@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from peerlearn.audit.access import require_audit_viewer
 from peerlearn.audit.forms import AuditFilterForm
@@ -17,6 +18,7 @@ from peerlearn.web.http import AuthedRequest
 EVENTS_PER_PAGE = 50
 
 
+@require_GET
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
     require_audit_viewer(request.user)

@@ -5,8 +5,6 @@ admin reads their organisation's entries, an operator every entry, anyone else i
 refused with 403. There is no route that writes: entries are never changed or deleted.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
