@@ -77,7 +77,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()  # a configuration error is reported here, once, not by every worker
     command = gunicorn_command(args.host, args.port, args.workers, args.threads)
     print(f"peerlearn serving on http://{args.host}:{args.port}/", flush=True)
-    return subprocess.call(command)
+    # Become gunicorn rather than wait for it: a service manager's SIGTERM (or Ctrl-C)
+    # then reaches gunicorn's master, which stops its workers and frees the port. A
+    # waiting parent would die of the signal and leave gunicorn running, orphaned.
+    os.execv(command[0], command)  # noqa: S606 (our own argument list, no shell)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
