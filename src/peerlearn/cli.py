@@ -85,8 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django()
-    from django.core.management import call_command
-
+    from peerlearn.operations.worker import recover_abandoned_work, run_worker
     from peerlearn.periodic import PeriodicScheduler
 
     options: list[str] = ["--no-reload", "--interval", str(args.interval)]
@@ -98,7 +97,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if scheduler is not None:
         scheduler.start()
     try:
-        call_command("db_worker", *options)
+        # Analyses a killed worker left running are failed and queued again before this
+        # worker takes work, rather than at the next periodic recovery.
+        # A batch run (from cron) reports an unreachable database and ends instead.
+        run_worker(options, keep_trying=not args.batch, before_each_start=recover_abandoned_work)
     finally:
         if scheduler is not None:
             scheduler.stop()

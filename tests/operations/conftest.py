@@ -15,6 +15,7 @@ from peerlearn.people.models import User
 from peerlearn.people.services import person_create
 from tests.browser.conftest import browser_type_launch_args, console  # noqa: F401
 from tests.conftest import PASSWORD, Cast
+from tests.operations.private_postgres import private_postgres  # noqa: F401
 
 
 @dataclass

@@ -83,7 +83,7 @@ print(json.dumps(tables, cls=DjangoJSONEncoder, sort_keys=True))
 """
 
 
-def _base_env(data_dir: Path) -> dict[str, str]:
+def base_env(data_dir: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -97,7 +97,7 @@ def _base_env(data_dir: Path) -> dict[str, str]:
 
 def sqlite_installation(folder: Path) -> Installation:
     data_dir = folder / "data"
-    return Installation(data_dir=data_dir, env=_base_env(data_dir), kind="sqlite")
+    return Installation(data_dir=data_dir, env=base_env(data_dir), kind="sqlite")
 
 
 def postgresql_database(server_url: str) -> str:
@@ -114,7 +114,7 @@ def postgresql_database(server_url: str) -> str:
 
 def postgresql_installation(folder: Path, server_url: str = SERVER_URL) -> Installation:
     data_dir = folder / "data"
-    env = _base_env(data_dir)
+    env = base_env(data_dir)
     env["DATABASE_URL"] = postgresql_database(server_url)
     return Installation(data_dir=data_dir, env=env, kind="postgresql")
 
