@@ -38,11 +38,12 @@ class Installation:
             check=False,
         )
 
-    def python(self, code: str, timeout: float = 180) -> str:
-        """Run `code` with Django set up for this installation; return what it printed."""
+    def python(self, code: str, *args: str, timeout: float = 180) -> str:
+        """Run `code` (with `args` in sys.argv[1:]) with Django set up for this
+        installation; return what it printed."""
         script = "import django\ndjango.setup()\n" + code
         completed = subprocess.run(
-            [sys.executable, "-c", script],
+            [sys.executable, "-c", script, *args],
             env=self.env,
             capture_output=True,
             text=True,
