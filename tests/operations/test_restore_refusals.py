@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -25,10 +26,18 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return archive
 
 
-@pytest.fixture
-def target(tmp_path: Path) -> Installation:
-    installation = new_installation("sqlite", tmp_path / "target")
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Installation:
+    installation = new_installation("sqlite", tmp_path_factory.mktemp("migrated"))
     installation.migrate()
+    return installation
+
+
+@pytest.fixture
+def target(migrated: Installation, tmp_path: Path) -> Installation:
+    """A new installation with a migrated, empty database (a copy: migrating takes long)."""
+    installation = new_installation("sqlite", tmp_path / "target")
+    shutil.copytree(migrated.data_dir, installation.data_dir)
     return installation
 
 
@@ -144,9 +153,8 @@ def test_restore_refuses_a_member_outside_the_data_folder(
     _refused(target, hostile, "'data/escape' would be written outside")
 
 
-def test_backup_never_overwrites_a_file(demo_archive: Path, tmp_path: Path) -> None:
-    installation = new_installation("sqlite", tmp_path / "any")
-    installation.migrate()
+def test_backup_never_overwrites_a_file(target: Installation, demo_archive: Path) -> None:
+    installation = target
     before = demo_archive.read_bytes()
     result = installation.cli("backup", str(demo_archive))
     assert result.returncode == 2
