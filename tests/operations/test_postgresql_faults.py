@@ -105,7 +105,18 @@ def test_worker_keeps_polling_through_a_database_outage(
         second = installation.python(ENQUEUE).strip()
         wait_until(lambda: _status(url, second) == "SUCCESSFUL", "a task after the outage")
         assert worker.poll() is None, log.read_text()
-    finally:
+
+        # A service manager may stop the worker during an outage: it stops at once.
+        private_postgres.stop()
+        outages = log.read_text().count("the database is unavailable")
+        wait_until(
+            lambda: log.read_text().count("the database is unavailable") > outages,
+            "the worker to notice the second outage",
+        )
         worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=60)
+        assert worker.wait(timeout=60) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
     assert "Traceback" not in log.read_text()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.operations.installation import Installation, new_installation
+from tests.operations.installation import NEEDS_PGSERVER, Installation, new_installation
 from tests.operations.seeding import seed
 
 
@@ -168,3 +168,23 @@ def test_restore_into_a_database_never_migrated(tmp_path: Path, demo_archive: Pa
     assert restore.returncode == 0, restore.stderr
     assert fresh.cli("migrate", "--verbosity", "0").returncode == 0
     assert fresh.tables()["knowledge_repository"]
+
+
+@NEEDS_PGSERVER
+def test_restore_on_postgresql_refuses_sqlite_archives_and_databases_in_use(
+    tmp_path: Path, demo_archive: Path
+) -> None:
+    target = new_installation("postgresql", tmp_path / "pg")
+    target.migrate()
+    _refused(
+        target, demo_archive, "it holds a SQLite database and this installation uses PostgreSQL"
+    )
+    target.python(
+        "from peerlearn.people.services import organisation_create\n"
+        "organisation_create(name='Already here')\n"
+    )
+    source = new_installation("postgresql", tmp_path / "pg-source")
+    source.migrate()
+    archive = tmp_path / "pg.backup"
+    assert source.cli("backup", str(archive)).returncode == 0
+    _refused(target, archive, "the database is not empty (people_organisation hold rows)")

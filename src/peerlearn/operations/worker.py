@@ -2,8 +2,8 @@
 
 The database worker ends on the first error its database raises (the server restarted,
 a failover, the network gone). A service manager would restart it, but none may be
-there, so the worker waits and tries again instead: it logs the error once per outage,
-then polls with a growing pause (up to RETRY_MAX_SECONDS) until the database answers.
+there, so the worker waits instead: it logs the outage once, asks the database again
+after a growing pause (1, 2, 4 … up to RETRY_MAX_SECONDS), and goes on when it answers.
 A signal (SIGTERM, Ctrl-C) still stops it at once.
 """
 
@@ -20,9 +20,6 @@ logger = logging.getLogger("peerlearn.worker")
 
 RETRY_FIRST_SECONDS = 1.0
 RETRY_MAX_SECONDS = 30.0
-# A worker that ran this long before failing had a working database: start over at
-# the first pause rather than at the long pause of a previous outage.
-HEALTHY_SECONDS = 60.0
 
 Sleep = Callable[[float], None]
 
@@ -53,10 +50,7 @@ def run_worker(
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
-    pause = RETRY_FIRST_SECONDS
-    down_since: float | None = None
     while True:
-        started = clock()
         try:
             before_each_start()
             call_command("db_worker", *options)
@@ -64,19 +58,47 @@ def run_worker(
         except DatabaseError as error:
             if not (keep_trying and _outage(error)):
                 raise
-            if clock() - started > HEALTHY_SECONDS:
-                pause = RETRY_FIRST_SECONDS
-            if down_since is None or pause == RETRY_FIRST_SECONDS:
-                down_since = clock()
-                logger.error("the database is unavailable (%s); the worker keeps trying", error)
-            else:
-                logger.warning(
-                    "the database is still unavailable after %.0f s; retrying in %.0f s",
-                    clock() - down_since,
-                    pause,
-                )
+            logger.error("the database is unavailable (%s); the worker waits for it", _brief(error))
         finally:
             # A connection the server dropped is useless: open a new one next time.
             connections.close_all()
+        wait_for_database(sleep=sleep, clock=clock)
+
+
+def _brief(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _database_answers() -> OperationalError | InterfaceError | None:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError) as error:
+        return error
+    finally:
+        connections.close_all()
+    return None
+
+
+def wait_for_database(
+    *, sleep: Sleep = time.sleep, clock: Callable[[], float] = time.monotonic
+) -> None:
+    """Return once the database answers, asking after 1, 2, 4 … up to RETRY_MAX_SECONDS."""
+    pause = RETRY_FIRST_SECONDS
+    down_since = clock()
+    while True:
         sleep(pause)
+        error = _database_answers()
+        if error is None:
+            logger.warning(
+                "the database answers again after %.0f s; the worker goes on", clock() - down_since
+            )
+            return
         pause = min(pause * 2, RETRY_MAX_SECONDS)
+        logger.warning(
+            "the database is still unavailable after %.0f s (%s); next try in %.0f s",
+            clock() - down_since,
+            _brief(error),
+            pause,
+        )
