@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -16,10 +17,22 @@ import pytest
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 UNDER_PGSERVER = SERVER_URL.startswith(("postgres://", "postgresql://"))
-NEEDS_PGSERVER = pytest.mark.skipif(
-    not UNDER_PGSERVER,
-    reason="needs a PostgreSQL server: run under scripts/pgserver.py (DATABASE_URL=postgres://…)",
-)
+# Marks of a test of a PostgreSQL installation: skipped without the server, and counted as
+# a database test so that the PostgreSQL pass of scripts/test (which drops tests that
+# reach no database) keeps it, though it reaches a database of its own.
+NEEDS_PGSERVER = [
+    pytest.mark.skipif(
+        not UNDER_PGSERVER,
+        reason="needs a PostgreSQL server: run under scripts/pgserver.py (DATABASE_URL=postgres://…)",
+    ),
+    pytest.mark.django_db,
+]
+
+
+def needs_pgserver[F: Callable[..., object]](function: F) -> F:
+    for mark in NEEDS_PGSERVER:
+        function = mark(function)
+    return function
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.operations.installation import NEEDS_PGSERVER, Installation, new_installation
+from tests.operations.installation import Installation, needs_pgserver, new_installation
 from tests.operations.seeding import seed
 
 
@@ -170,7 +170,7 @@ def test_restore_into_a_database_never_migrated(tmp_path: Path, demo_archive: Pa
     assert fresh.tables()["knowledge_repository"]
 
 
-@NEEDS_PGSERVER
+@needs_pgserver
 def test_restore_on_postgresql_refuses_sqlite_archives_and_databases_in_use(
     tmp_path: Path, demo_archive: Path
 ) -> None:
