@@ -27,10 +27,15 @@ repository_create(
 WRITER = """
 import sys
 from pathlib import Path
+from django.db import connection
 from peerlearn.people.models import Organisation
 from peerlearn.people.services import person_create
 
 progress, stop = Path(sys.argv[1]), Path(sys.argv[2])
+if connection.vendor == "sqlite":
+    # Committed writes stay in the WAL file, where a copy of the database file alone
+    # (not a real snapshot) would miss them.
+    connection.cursor().execute("PRAGMA wal_autocheckpoint=0")
 organisation = Organisation.objects.get()
 number = 0
 while not stop.exists():

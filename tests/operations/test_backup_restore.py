@@ -34,8 +34,10 @@ def test_backup_while_writing_restores_every_row_and_file(kind: str, tmp_path: P
     writer, progress, stop = start_writer(source, tmp_path)
     try:
         _wait_for_writes(progress, 3)
+        committed_before = writes_done(progress)
         backup = source.cli("backup", str(archive))
-        _wait_for_writes(progress, writes_done(progress) + 3)  # still writing after it
+        committed_after = writes_done(progress)
+        _wait_for_writes(progress, committed_after + 3)  # still writing after it
     finally:
         stop.touch()
         _, writer_errors = writer.communicate(timeout=60)
@@ -54,6 +56,8 @@ def test_backup_while_writing_restores_every_row_and_file(kind: str, tmp_path: P
     restored = sorted(n for row in after["people_user"] if (n := _writer_number(row)) is not None)
     # One moment of the database: the writer's first k transactions, each whole.
     assert restored == list(range(len(restored)))
+    # The moment lies within the backup: every write committed before it began is in.
+    assert committed_before <= len(restored) <= committed_after + 1
     later = {
         row["id"]
         for row in before["people_user"]
