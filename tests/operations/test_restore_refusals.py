@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -91,8 +92,14 @@ def test_restore_refuses_a_damaged_archive(
     _refused(target, damaged, "damaged")
 
 
-def _rewritten(archive: Path, out: Path, manifest_change: dict[str, object]) -> Path:
-    """The archive with its manifest changed and its checksums made to match again."""
+def _rewritten(
+    archive: Path,
+    out: Path,
+    manifest_change: dict[str, object],
+    database: Callable[[bytes], bytes] = lambda data: data,
+) -> Path:
+    """The archive with its manifest (or database) changed and its checksums made to
+    match again: only the check under test can refuse it."""
     members: list[tuple[tarfile.TarInfo, bytes | None]] = []
     with tarfile.open(archive, "r:gz") as tar:
         for member in tar:
@@ -104,6 +111,9 @@ def _rewritten(archive: Path, out: Path, manifest_change: dict[str, object]) -> 
             if member.name == "manifest.json":
                 assert data is not None
                 data = json.dumps({**json.loads(data), **manifest_change}).encode()
+            if member.name.startswith("database/"):
+                assert data is not None
+                data = database(data)
             if member.name == "checksums.json":
                 data = json.dumps(checksums).encode()
             if data is not None:
@@ -118,6 +128,15 @@ def test_restore_refuses_an_archive_of_the_other_database_kind(
 ) -> None:
     other = _rewritten(demo_archive, tmp_path / "pg.backup", {"database": "postgresql"})
     _refused(target, other, "it holds a PostgreSQL database and this installation uses SQLite")
+
+
+def test_restore_refuses_a_database_that_is_no_sqlite_file(
+    target: Installation, demo_archive: Path, tmp_path: Path
+) -> None:
+    broken = _rewritten(
+        demo_archive, tmp_path / "broken.backup", {}, database=lambda data: b"x" * len(data)
+    )
+    _refused(target, broken, "its SQLite database is unreadable")
 
 
 def test_restore_refuses_a_newer_format(
@@ -188,3 +207,14 @@ def test_restore_on_postgresql_refuses_sqlite_archives_and_databases_in_use(
     archive = tmp_path / "pg.backup"
     assert source.cli("backup", str(archive)).returncode == 0
     _refused(target, archive, "the database is not empty (people_organisation hold rows)")
+
+    # A dump that fails at its end: the statements before it are rolled back too.
+    fresh = new_installation("postgresql", tmp_path / "pg-fresh")
+    fresh.migrate()
+    failing = _rewritten(
+        archive,
+        tmp_path / "failing.backup",
+        {},
+        database=lambda dump: dump + b"\nSELECT * FROM no_such_table;\n",
+    )
+    _refused(fresh, failing, 'relation "no_such_table" does not exist')
