@@ -250,6 +250,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except RestoreRefused as error:
         print(f"peerlearn restore: {path} not restored, nothing written: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # the disk, not the archive: what was written stays
+        print(f"peerlearn restore: failed: {error}", file=sys.stderr)
+        return 1
     manifest = summary.manifest
     print(
         f"Restored the backup of {manifest.created_at} (peerlearn {manifest.peerlearn_version}): "

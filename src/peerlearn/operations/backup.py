@@ -46,6 +46,7 @@ def database_member(kind: str) -> str:
 
 
 def backup_create(*, path: Path, say: Callable[[str], None] = lambda _text: None) -> BackupSummary:
+    """Write the backup to `path` (a new file); BackupError says why it could not."""
     path = path.absolute()
     if path.exists() or path.is_symlink():
         raise BackupError(
@@ -53,6 +54,19 @@ def backup_create(*, path: Path, say: Callable[[str], None] = lambda _text: None
         )
     if not path.parent.is_dir():
         raise BackupError(f"the folder {path.parent} does not exist.")
+    partial = path.with_name(path.name + ".partial")
+    if partial.exists():
+        raise BackupError(
+            f"{partial} exists: another backup is being written there, or one was "
+            "interrupted (then remove it)."
+        )
+    try:
+        return _backup(path, say)
+    except OSError as error:
+        raise BackupError(f"{error.strerror or error} ({error.filename or path}).") from None
+
+
+def _backup(path: Path, say: Callable[[str], None] = lambda _text: None) -> BackupSummary:
     try:
         kind = databases.kind()
     except databases.DatabaseError as error:

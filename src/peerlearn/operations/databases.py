@@ -77,16 +77,21 @@ def sqlite_snapshot(target: Path) -> None:
         raise DatabaseError(
             f"the SQLite database {source_path} does not exist (run `peerlearn migrate`)."
         )
-    source = sqlite3.connect(source_path, timeout=20)
     try:
-        copy = sqlite3.connect(target)
+        source = sqlite3.connect(source_path, timeout=20)
         try:
-            source.backup(copy)  # one step: the whole database from one read transaction
-            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)  # one step: the whole database in one read transaction
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        source.close()
+            source.close()
+    except sqlite3.Error as error:
+        raise DatabaseError(
+            f"the SQLite database {source_path} could not be read: {error}."
+        ) from None
 
 
 def sqlite_check(snapshot: Path) -> None:
@@ -106,15 +111,18 @@ def sqlite_restore(snapshot: Path) -> None:
     connections.close_all()
     target_path = sqlite_path()
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
     try:
-        target = sqlite3.connect(target_path, timeout=20)
+        source = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
         try:
-            source.backup(target)
+            target = sqlite3.connect(target_path, timeout=20)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        source.close()
+            source.close()
+    except sqlite3.Error as error:
+        raise DatabaseError(f"the database {target_path} could not be written: {error}.") from None
 
 
 # --- PostgreSQL -----------------------------------------------------------------------
