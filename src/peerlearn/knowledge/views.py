@@ -15,18 +15,11 @@ from peerlearn.knowledge import pages, services
 from peerlearn.knowledge.access import get_repository_access, get_repository_for_user
 from peerlearn.knowledge.forms import RepositoryCreateForm, RepositoryOptionsForm
 from peerlearn.knowledge.models import Repository
+from peerlearn.knowledge.options import OPTION_FIELDS
 from peerlearn.knowledge.selectors import account_names, repository_runs, team_repositories
 from peerlearn.people.access import get_team_access, get_team_for_user
 from peerlearn.people.roles import TeamAction
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
-
-OPTION_FIELDS = (
-    "active_months",
-    "prune_truck_factor",
-    "extra_exclusions",
-    "bot_patterns",
-    "aliases",
-)
 
 
 @login_required
