@@ -18,6 +18,19 @@ ENDPOINTS = {
     ("get", "/api/teams/{team_id}/members"),
     ("put", "/api/teams/{team_id}/members/{user_id}"),
     ("delete", "/api/teams/{team_id}/members/{user_id}"),
+    ("get", "/api/teams/{team_id}/sessions"),
+    ("post", "/api/teams/{team_id}/sessions"),
+    ("get", "/api/sessions/{session_id}"),
+    ("patch", "/api/sessions/{session_id}"),
+    ("post", "/api/sessions/{session_id}/cancel"),
+    ("put", "/api/sessions/{session_id}/rsvp"),
+    ("get", "/api/teams/{team_id}/series"),
+    ("post", "/api/teams/{team_id}/series"),
+    ("get", "/api/series/{series_id}"),
+    ("post", "/api/series/{series_id}/cancel"),
+    ("post", "/api/series/{series_id}/skips"),
+    ("get", "/api/teams/{team_id}/repositories"),
+    ("get", "/api/repositories/{repository_id}"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }
@@ -57,6 +70,10 @@ def test_schemas_carry_examples(document: dict[str, Any]) -> None:
     assert schemas["MeOut"]["properties"]["username"]["examples"] == ["alice"]
     assert schemas["TeamOut"]["properties"]["name"]["examples"] == ["Platform"]
     assert schemas["MemberOut"]["properties"]["joined_on"]["examples"] == ["2025-01-06"]
+    assert schemas["SessionIn"]["properties"]["title"]["examples"] == ["Intro to tracing"]
+    assert schemas["SeriesIn"]["properties"]["frequency"]
+    assert schemas["SkipIn"]["properties"]["on"]["examples"] == ["2026-05-27"]
+    assert schemas["RepositoryDetailOut"]["properties"]["map"]
 
 
 def test_docs_page_is_served_from_local_files() -> None:

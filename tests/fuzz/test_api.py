@@ -129,6 +129,9 @@ def _ids(world: World) -> dict[str, list[str]]:
     return {
         "team_id": [str(cast.platform.pk), str(cast.mobile.pk), str(cast.foreign_team.pk)],
         "user_id": [str(cast.bob.pk), str(cast.charlie.pk), str(cast.alice.pk)],
+        "session_id": [str(world.session.pk)],
+        "series_id": [str(world.series.pk)],
+        "repository_id": [str(world.repository.pk)],
     }
 
 
@@ -229,6 +232,13 @@ def test_openapi_lists_every_operation(world: World) -> None:
         "GET /api/teams/{team_id}/members",
         "PUT /api/teams/{team_id}/members/{user_id}",
         "DELETE /api/teams/{team_id}/members/{user_id}",
+        "GET /api/teams/{team_id}/sessions",
+        "POST /api/teams/{team_id}/sessions",
+        "PATCH /api/sessions/{session_id}",
+        "PUT /api/sessions/{session_id}/rsvp",
+        "POST /api/teams/{team_id}/series",
+        "POST /api/series/{series_id}/skips",
+        "GET /api/repositories/{repository_id}",
     } <= found
 
 
