@@ -29,6 +29,7 @@ ENDPOINTS = {
     ("get", "/api/series/{series_id}"),
     ("post", "/api/series/{series_id}/cancel"),
     ("post", "/api/series/{series_id}/skips"),
+    ("put", "/api/series/{series_id}/occurrences/{occurrence}/rsvp"),
     ("get", "/api/teams/{team_id}/repositories"),
     ("get", "/api/repositories/{repository_id}"),
     ("get", "/api/audit-events"),

@@ -477,3 +477,25 @@ def test_get_repository(
     else:
         assert_refusal(response, expected)
         assert platform_repository.location not in response.content.decode()
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_rsvp_series_date(
+    cast: Cast, client_as: Callable[[str], Client], principal: str, platform_series: Series
+) -> None:
+    response = client_as(principal).put(
+        f"/api/series/{platform_series.pk}/occurrences/20300313T110000Z/rsvp",
+        data={"answer": "maybe"},
+        content_type="application/json",
+    )
+
+    expected = READ_PLATFORM[principal]
+    assert response.status_code == expected
+    answers = list(Rsvp.objects.values_list("session__series", "person", "answer"))
+    if expected == 200:
+        assert json_of(response)["answer"] == "maybe"
+        assert answers == [(platform_series.pk, getattr(cast, principal).pk, "maybe")]
+    else:
+        assert_refusal(response, expected)
+        assert answers == []
+        assert not Session.objects.exists()  # no row made for the date either

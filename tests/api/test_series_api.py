@@ -237,3 +237,81 @@ def test_series_of_another_organisation_is_404_even_for_an_org_admin(
         assert response.status_code == 404
         assert json_of(response)["detail"] == "No such series."
     assert stored(foreign) == before
+
+
+def test_rsvp_to_a_series_date_makes_its_row_and_lists_it(
+    cast: Cast, client_as: Callable[[str], Client], platform_series: Series
+) -> None:
+    url = f"/api/series/{platform_series.pk}/occurrences/20300313T110000Z/rsvp"
+    response = client_as("bob").put(url, data={"answer": "going"}, content_type="application/json")
+
+    assert response.status_code == 200
+    row = Session.objects.get(series=platform_series)
+    assert json_of(response)["session_id"] == row.pk
+    assert row.starts_at == dt.datetime(2030, 3, 13, 11, tzinfo=dt.UTC)
+    listed = json_of(
+        client_as("bob").get(
+            f"/api/teams/{cast.platform.pk}/sessions?from=2030-03-13&to=2030-03-13"
+        )
+    )["items"]
+    assert [(i["session_id"], i["occurrence"]) for i in listed] == [(row.pk, "20300313T110000Z")]
+    body = json_of(client_as("bob").get(f"/api/sessions/{row.pk}"))
+    assert body["my_rsvp"] == "going"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "20300314T110000Z",  # a Thursday: the series does not meet
+        "20300313T120000Z",  # the right day, the wrong time
+        "20300313T1100Z",
+        "99991231T110000Z",
+        "00010101T000000Z",
+        "20300313t110000z",
+        "x" * 16,
+    ],
+)
+def test_rsvp_to_a_date_the_series_does_not_have_is_404(
+    client_as: Callable[[str], Client], platform_series: Series, key: str
+) -> None:
+    url = f"/api/series/{platform_series.pk}/occurrences/{key}/rsvp"
+    response = client_as("bob").put(url, data={"answer": "going"}, content_type="application/json")
+
+    assert (response.status_code, json_of(response)["detail"]) == (404, "No such occurrence.")
+    assert not Session.objects.exists()
+
+
+def test_rsvp_to_an_overlong_key_is_422_naming_it(
+    client_as: Callable[[str], Client], platform_series: Series
+) -> None:
+    url = f"/api/series/{platform_series.pk}/occurrences/2030-03-13T11:00:00Z/rsvp"
+    response = client_as("bob").put(url, data={"answer": "going"}, content_type="application/json")
+
+    assert "occurrence" in field_errors(response)
+    assert not Session.objects.exists()
+
+
+def test_rsvp_to_a_skipped_date_is_404_and_a_bad_answer_422(
+    client_as: Callable[[str], Client], platform_series: Series
+) -> None:
+    post(client_as("fiona"), f"/api/series/{platform_series.pk}/skips", {"on": "2030-03-13"})
+    url = f"/api/series/{platform_series.pk}/occurrences/20300313T110000Z/rsvp"
+    skipped = client_as("bob").put(url, data={"answer": "going"}, content_type="application/json")
+    assert skipped.status_code == 404
+
+    url = f"/api/series/{platform_series.pk}/occurrences/20300320T110000Z/rsvp"
+    bad = client_as("bob").put(url, data={"answer": "si"}, content_type="application/json")
+    assert "answer" in field_errors(bad)
+    assert not Session.objects.exists()
+
+
+def test_rsvp_to_a_date_of_an_ended_series_is_refused_and_leaves_no_row(
+    client_as: Callable[[str], Client], platform_series: Series
+) -> None:
+    client_as("fiona").post(f"/api/series/{platform_series.pk}/cancel")
+    url = f"/api/series/{platform_series.pk}/occurrences/20300313T110000Z/rsvp"
+    response = client_as("bob").put(url, data={"answer": "going"}, content_type="application/json")
+
+    assert response.status_code == 422
+    assert json_of(response)["message"] == "request: This session is cancelled."
+    assert not Session.objects.exists()

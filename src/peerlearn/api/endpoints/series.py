@@ -11,24 +11,38 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from ninja.params.functions import Path
 
 from peerlearn.api.auth import api_user
-from peerlearn.api.endpoints.sessions import PersonRef, SlotOut, slot_out, team_person
+from peerlearn.api.endpoints.sessions import (
+    MyRsvpOut,
+    PersonRef,
+    RsvpIn,
+    SlotOut,
+    slot_out,
+    team_person,
+)
 from peerlearn.api.fields import Id, MultiLine, SaneDate, SingleLine, WebUrl, id_in_path
 from peerlearn.api.pagination import Page
+from peerlearn.engines.schedule.bounds import in_planned_range
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.models import User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import series_services
 from peerlearn.schedule.access import SessionAction, get_series_access
-from peerlearn.schedule.models import Audience, Frequency, Series, SeriesSkip, Weekday
+from peerlearn.schedule.models import Audience, Frequency, RsvpAnswer, Series, SeriesSkip, Weekday
 from peerlearn.schedule.rules import engine_series
-from peerlearn.schedule.selectors import series_slots, series_with_rows
+from peerlearn.schedule.selectors import (
+    occurrence_key,
+    parse_occurrence_key,
+    series_slots,
+    series_with_rows,
+)
 
 router = Router(tags=["series"])
 
@@ -214,3 +228,44 @@ def skip_date(
     series = get_series_access(api_user(request), series_id, SessionAction.EDIT).obj
     skip = series_services.series_skip_add(series=series, on=payload.on, reason=payload.reason)
     return Status(201, skip)
+
+
+def _original_start(key: str) -> dt.datetime:
+    # One spelling per date, and none outside the range the engine plans in (as the
+    # occurrence page reads its URL).
+    moment = parse_occurrence_key(key)
+    if moment is None or occurrence_key(moment) != key or not in_planned_range(moment):
+        raise Http404("No such occurrence.")
+    return moment
+
+
+@router.put(
+    "/series/{series_id}/occurrences/{occurrence}/rsvp",
+    response=MyRsvpOut,
+    summary="Answer for one date of a series (anyone who can see the series)",
+)
+def rsvp_occurrence(
+    request: HttpRequest,
+    payload: RsvpIn,
+    series_id: int = id_in_path(),
+    occurrence: str = Path(
+        ...,
+        max_length=16,
+        description="The date's original start in UTC, as `occurrence` of the sessions list "
+        "(e.g. 20300306T110000Z).",
+    ),
+) -> MyRsvpOut:
+    person = api_user(request)
+    series = get_series_access(person, series_id, SessionAction.RSVP).obj
+    try:
+        rsvp = series_services.occurrence_rsvp_set(
+            series=series,
+            original_start=_original_start(occurrence),
+            person=person,
+            answer=payload.answer,
+        )
+    except series_services.NoSuchOccurrence:
+        raise Http404("No such occurrence.") from None
+    return MyRsvpOut(
+        session_id=rsvp.session_id, answer=RsvpAnswer(rsvp.answer), answered_at=rsvp.answered_at
+    )
