@@ -315,3 +315,26 @@ def test_rsvp_to_a_date_of_an_ended_series_is_refused_and_leaves_no_row(
     assert response.status_code == 422
     assert json_of(response)["message"] == "request: This session is cancelled."
     assert not Session.objects.exists()
+
+
+def test_open_series_is_seen_and_answered_by_the_organisation_but_not_changed(
+    cast: Cast, client_as: Callable[[str], Client]
+) -> None:
+    series = make_series(cast.platform, title="Open series", audience="organisation")
+    before = stored(series)
+
+    assert json_of(client_as("charlie").get(f"/api/series/{series.pk}"))["can_edit"] is False
+    skip = post(client_as("charlie"), f"/api/series/{series.pk}/skips", {"on": "2030-03-13"})
+    assert (skip.status_code, json_of(skip)["detail"]) == (
+        403,
+        "Only members of Platform can do this.",
+    )
+    assert client_as("charlie").post(f"/api/series/{series.pk}/cancel").status_code == 403
+    assert stored(series) == before
+    answer = client_as("charlie").put(
+        f"/api/series/{series.pk}/occurrences/20300313T110000Z/rsvp",
+        data={"answer": "going"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    assert client_as("zed").get(f"/api/series/{series.pk}").status_code == 404

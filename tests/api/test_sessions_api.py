@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from peerlearn.schedule.models import Audience, Rsvp, Series, Session, SessionRole
 from tests.api.conftest import json_of
@@ -329,3 +330,16 @@ def test_open_session_is_seen_and_answered_by_the_organisation_but_not_changed(
     assert stored(open_session) == before
     # Another organisation is still outside.
     assert client_as("zed").get(f"/api/sessions/{open_session.pk}").status_code == 404
+
+
+def test_list_defaults_to_the_next_twelve_weeks(
+    cast: Cast, client_as: Callable[[str], Client]
+) -> None:
+    now = timezone.now()
+    soon = make_session(cast.platform, title="Soon", starts_at=now + dt.timedelta(days=3))
+    make_session(cast.platform, title="Far", starts_at=now + dt.timedelta(weeks=13))
+    make_session(cast.platform, title="Past", starts_at=now - dt.timedelta(days=3))
+
+    body = json_of(client_as("bob").get(f"/api/teams/{cast.platform.pk}/sessions"))
+
+    assert [i["session_id"] for i in body["items"]] == [soon.pk]
