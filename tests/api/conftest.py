@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +19,13 @@ from django.utils import timezone
 
 from peerlearn.api.models import ApiToken
 from peerlearn.api.services import api_token_create, api_token_revoke
+from peerlearn.knowledge import services as knowledge_services
+from peerlearn.knowledge.models import Repository
 from peerlearn.people.models import User
+from peerlearn.schedule.models import Series, Session
 from tests.conftest import Cast
+from tests.knowledge.conftest import build_history, recent_repo
+from tests.schedule.conftest import make_series, make_session
 
 PEOPLE = ["olga", "alice", "fiona", "bob", "charlie", "zed"]
 REFUSED_CREDENTIALS = ["anonymous", "revoked", "expired"]
@@ -70,3 +77,42 @@ def client_as(cast: Cast) -> Callable[[str], Client]:
 def json_of(response: Any) -> Any:
     assert response["Content-Type"].startswith("application/json"), response.content[:200]
     return response.json()
+
+
+# Objects of Platform for the schedule and knowledge endpoints. Dates are fixed and in the
+# future (2030), so every session is open to change and RSVP whenever the tests run.
+SESSION_START = "2030-03-06T12:00:00+01:00"
+
+
+@pytest.fixture
+def platform_session(cast: Cast) -> Session:
+    return make_session(cast.platform, by=cast.alice, facilitator=cast.fiona)
+
+
+@pytest.fixture
+def platform_series(cast: Cast) -> Series:
+    """Weekly on Wednesdays at 12:00 Berlin from 2030-03-01 (first date 2030-03-06)."""
+    return make_series(cast.platform, by=cast.alice, facilitator=cast.fiona)
+
+
+@pytest.fixture
+def platform_repository(
+    cast: Cast,
+    tmp_path: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
+) -> Repository:
+    """A real git history registered by fiona and analysed (the task runs on commit)."""
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    settings.KNOWLEDGE_REPOSITORY_ROOTS = [str(allowed)]
+    settings.DATA_DIR = tmp_path / "data"
+    source = build_history(recent_repo(allowed / "app"))
+    with django_capture_on_commit_callbacks(execute=True):
+        return knowledge_services.repository_create(
+            team=cast.platform,
+            created_by=cast.fiona,
+            name="app",
+            kind="local",
+            location=str(source.path),
+        )

@@ -9,6 +9,7 @@ no body); a refusal must leave every table as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,9 +19,12 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from peerlearn.schedule.models import Series
+from peerlearn.schedule.selectors import series_slots, series_with_rows
 from peerlearn.validation import MAX_ID
 from tests.fuzz.conftest import World
 from tests.fuzz.hostile import (
@@ -124,11 +128,22 @@ class Call:
     body: bytes | None
 
 
+def _first_date(world: World) -> str:
+    """The key of the seeded series' first date (its occurrence in URLs)."""
+    series = series_with_rows(Series.objects.filter(pk=world.series.pk)).get()
+    now = timezone.now()
+    return series_slots(series, now, now + dt.timedelta(weeks=4))[0].key
+
+
 def _ids(world: World) -> dict[str, list[str]]:
     cast = world.cast
     return {
         "team_id": [str(cast.platform.pk), str(cast.mobile.pk), str(cast.foreign_team.pk)],
         "user_id": [str(cast.bob.pk), str(cast.charlie.pk), str(cast.alice.pk)],
+        "session_id": [str(world.session.pk)],
+        "series_id": [str(world.series.pk)],
+        "repository_id": [str(world.repository.pk)],
+        "occurrence": [_first_date(world)],
     }
 
 
@@ -229,6 +244,14 @@ def test_openapi_lists_every_operation(world: World) -> None:
         "GET /api/teams/{team_id}/members",
         "PUT /api/teams/{team_id}/members/{user_id}",
         "DELETE /api/teams/{team_id}/members/{user_id}",
+        "GET /api/teams/{team_id}/sessions",
+        "POST /api/teams/{team_id}/sessions",
+        "PATCH /api/sessions/{session_id}",
+        "PUT /api/sessions/{session_id}/rsvp",
+        "POST /api/teams/{team_id}/series",
+        "POST /api/series/{series_id}/skips",
+        "PUT /api/series/{series_id}/occurrences/{occurrence}/rsvp",
+        "GET /api/repositories/{repository_id}",
     } <= found
 
 

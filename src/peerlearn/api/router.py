@@ -5,15 +5,24 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from peerlearn.api.auth import API_AUTH
-from peerlearn.api.endpoints import audit, me, members, teams
+from peerlearn.api.endpoints import (
+    audit,
+    me,
+    members,
+    repositories,
+    series,
+    sessions,
+    teams,
+)
 from peerlearn.api.errors import install_error_handlers
 
 api = NinjaAPI(
     title="peerlearn API",
     version="1",
     description=(
-        "Teams, people and the peer-learning program. Authenticate with a personal API "
-        "token (`Authorization: Bearer pl_…`, create one at /account/tokens/) or, from "
+        "Teams, people, sessions, series, repositories and the peer-learning program. "
+        "Authenticate with a personal API token (`Authorization: Bearer pl_…`, create one "
+        "at /account/tokens/) or, from "
         "the browser, with your session (unsafe methods then need the `X-CSRFToken` "
         'header). Errors are `{"detail": …}`; see docs/api.md.'
     ),
@@ -27,4 +36,7 @@ install_error_handlers(api)
 api.add_router("", me.router)
 api.add_router("", teams.router)
 api.add_router("", members.router)
+api.add_router("", sessions.router)
+api.add_router("", series.router)
+api.add_router("", repositories.router)
 api.add_router("", audit.router)
