@@ -9,14 +9,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from peerlearn.knowledge import pages, services
+from peerlearn.knowledge import fragments, pages, services
 from peerlearn.knowledge.access import get_repository_access, get_repository_for_user
 from peerlearn.knowledge.forms import RepositoryCreateForm, RepositoryOptionsForm
 from peerlearn.knowledge.models import Repository
-from peerlearn.knowledge.selectors import account_names, repository_runs, team_repositories
+from peerlearn.knowledge.result import Overview, StoredMap
+from peerlearn.knowledge.selectors import (
+    RepositoryRuns,
+    account_names,
+    repository_runs,
+    team_repositories,
+)
 from peerlearn.people.access import get_team_access, get_team_for_user
+from peerlearn.people.models import Team
 from peerlearn.people.roles import TeamAction
 from peerlearn.web.http import AuthedRequest
 
@@ -107,59 +115,109 @@ def repository_delete(request: AuthedRequest, repository_id: int) -> HttpRespons
     return render(request, "knowledge/repository_delete.html", {"repository": repository})
 
 
-def _map_context(repository: Repository) -> tuple[dict[str, Any], pages.Names | None]:
-    runs = repository_runs(repository)
-    context: dict[str, Any] = {"repository": repository, "team": repository.team, "runs": runs}
-    if runs.map is None:
-        return context, None
-    names = pages.Names(runs.map, account_names(repository.team))
-    return context, names
+def _map_context(
+    repository: Repository, *, with_map: bool = True, with_overview: bool = False
+) -> dict[str, Any]:
+    runs = repository_runs(repository, with_map=with_map, with_overview=with_overview)
+    return {"repository": repository, "team": repository.team, "runs": runs}
+
+
+def _names(stored: StoredMap | Overview, team: Team) -> pages.Names:
+    return pages.Names(stored, account_names(team, pages.emails_of(stored)))
 
 
 @login_required
 def repository_detail(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.obj)
-    context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     leaving = request.GET.getlist("leave")
-    stored = context["runs"].map
-    if stored is not None and names is not None:
-        context["what_if"] = pages.what_if_view(stored, names, leaving)
+    # The whole map only to answer "what if people leave?"; the page reads the overview.
+    context = _map_context(access.obj, with_map=bool(leaving), with_overview=not request.htmx)
+    context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
+    runs: RepositoryRuns = context["runs"]
+    if runs.map is not None:
+        context["what_if"] = pages.what_if_view(
+            runs.map, _names(runs.map, access.obj.team), leaving
+        )
         context["leaving"] = set(leaving)
     if request.htmx:  # the what-if form asks for its result only
         return render(request, "knowledge/repository.html#what-if-result", context)
-    if stored is not None and names is not None:
+    overview = runs.overview
+    if overview is not None:
+        names = _names(overview, access.obj.team)
         context.update(
-            truck=pages.truck_factor(stored, names),
-            tree=pages.directory_tree(stored, names),
-            islands=pages.islands(stored, names),
-            people=pages.people(stored, names),
-            root=stored.directories.get(""),
+            overview=overview.data,
+            truck=pages.truck_factor(overview, names),
+            **repository_lists(request, access.obj, runs, names, set(leaving)),
         )
     return render(request, "knowledge/repository.html", context)
+
+
+def repository_lists(
+    request: AuthedRequest,
+    repository: Repository,
+    runs: RepositoryRuns,
+    names: pages.Names,
+    leaving: set[str],
+) -> dict[str, Any]:
+    """The page's long lists, their rows' HTML written in Python (fragments.py) and kept
+    under a key of everything they are made of: the analysis, the accounts the names
+    come from, the viewer's time zone and the ticked people."""
+    assert runs.good is not None
+    assert runs.overview is not None
+    overview = runs.overview
+    key = (
+        repository.pk,
+        runs.good.pk,
+        runs.good.finished_at.isoformat() if runs.good.finished_at else "",
+        hash(tuple(sorted(names.accounts.items()))),
+        request.user.time_zone,
+        tuple(sorted(leaving)),
+    )
+
+    def make() -> dict[str, Any]:
+        files_url = reverse("knowledge:files", args=[repository.pk])
+        person_url = reverse("knowledge:person", args=[repository.pk])
+        zone = fragments.zone_of(request.user.time_zone)
+        tree = pages.directory_tree(overview, names)
+        islands = pages.islands(overview, names)
+        people = pages.people(overview, names)
+        return {
+            "tree": {**tree, "html": fragments.tree(tree["nodes"], files_url)},
+            "islands": {
+                **islands,
+                "html": fragments.islands(islands["rows"], files_url, person_url, zone),
+            },
+            "people": {
+                **people,
+                "html": fragments.people(people["rows"], person_url, zone),
+                "picks_html": fragments.person_picks(people["rows"], leaving),
+            },
+        }
+
+    return fragments.KEPT.get(key, make)
 
 
 @login_required
 def repository_person(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.obj)
+    context = _map_context(access.obj)
     context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     key = request.GET.get("key", "")
     stored = context["runs"].map
-    if stored is None or names is None or key not in stored.people:
+    if stored is None or key not in stored.people:
         raise Http404("No such person in this repository's map.")
-    context["areas"] = pages.person_areas(stored, names, key)
+    context["areas"] = pages.person_areas(stored, _names(stored, access.obj.team), key)
     return render(request, "knowledge/person.html", context)
 
 
 @login_required
 def repository_files(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.obj)
+    context = _map_context(access.obj)
     context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     path = request.GET.get("dir", "").strip("/")
     stored = context["runs"].map
-    if stored is None or names is None or path not in stored.directories:
+    if stored is None or path not in stored.directories:
         raise Http404("No such directory in this repository's map.")
-    context["listing"] = pages.directory_listing(stored, names, path)
+    context["listing"] = pages.directory_listing(stored, _names(stored, access.obj.team), path)
     return render(request, "knowledge/files.html", context)

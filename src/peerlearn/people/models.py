@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from peerlearn.people.roles import Role
@@ -44,6 +45,8 @@ class User(AbstractUser):
                 fields=["email"], condition=~models.Q(email=""), name="unique_user_email"
             )
         ]
+        # Git identities and imports match accounts by e-mail whatever its case.
+        indexes = [models.Index(Lower("email"), name="people_user_email_lower")]
 
     def clean(self) -> None:
         super().clean()
