@@ -1,40 +1,29 @@
 """HTML of the repository page's long lists, written in Python.
 
-The template engine costs several microseconds per variable and tag; the tree, the
-islands and the people lists hold hundreds of rows of ten or so values each, which made
-rendering the page cost ten times the rest of the request. These functions write the
-same markup with `html.escape` (what Django's `escape` does) and string joins. Every
-value from the map or an account passes through `_e`; nothing else is interpolated.
+The tree, the islands and the people lists hold hundreds of rows of ten or so values
+each, which made rendering the page cost ten times the rest of the request (see
+peerlearn.web.html). These functions write the same markup; every value from the map or
+an account passes through `_e` or `_q`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
-from html import escape
+from datetime import datetime, tzinfo
 from typing import Any
-from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.safestring import SafeString, mark_safe
 
 from peerlearn.knowledge.pages import TreeNode
 from peerlearn.knowledge.result import Kept
+from peerlearn.web.html import e as _e
+from peerlearn.web.html import q as _q
+from peerlearn.web.html import zone_of
+
+__all__ = ["KEPT", "islands", "people", "person_picks", "tree", "zone_of"]
 
 # The lists of recently shown repository pages (views.repository_lists says the key);
 # some hundred kilobytes each.
 KEPT: Kept[tuple[object, ...], dict[str, Any]] = Kept(64)
-
-
-def zone_of(name: str) -> tzinfo:
-    """The viewer's zone, as base.html's `{% timezone %}` uses it for the rest of the page."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ValueError, ZoneInfoNotFoundError):
-        return UTC
-
-
-def _e(value: object) -> str:
-    return escape(str(value))
 
 
 def _s(count: int, one: str = "", many: str = "s") -> str:
@@ -44,10 +33,6 @@ def _s(count: int, one: str = "", many: str = "s") -> str:
 def _day(value: datetime | None, zone: tzinfo) -> str:
     """As the template's `date:"Y-m-d"` shows it: in the viewer's time zone."""
     return value.astimezone(zone).strftime("%Y-%m-%d") if value is not None else ""
-
-
-def _q(value: str) -> str:
-    return escape(quote(value, safe="/"))
 
 
 def _filesize(size: int) -> str:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from peerlearn.people.forms import (
     NewPersonForm,
     apply_validation_error,
 )
+from peerlearn.people.fragments import member_rows
 from peerlearn.people.models import Membership, Team
 from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import is_member
@@ -59,13 +61,11 @@ def _render_page(
     existing_form: AddExistingMemberForm | None = None,
     new_form: NewPersonForm | None = None,
 ) -> HttpResponse:
-    lines = [
-        MemberLine(membership=m, form=MembershipRowForm(membership=m))
-        for m in select_team_members(team)
-    ]
+    memberships = list(select_team_members(team))
     context = {
         "team": team,
-        "lines": lines,
+        "member_count": len(memberships),
+        "member_rows": member_rows(memberships, team_id=team.pk, csrf_token=get_token(request)),
         "existing_form": existing_form
         or AddExistingMemberForm(organisation_id=team.organisation_id),
         "new_form": new_form or NewPersonForm(),

@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 
 from peerlearn.engines.schedule import recurrence
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.engines.schedule.formats import FORMATS
-from peerlearn.people.models import User
+from peerlearn.people.models import Membership, User
+from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.models import (
     Attendance,
     Series,
@@ -28,6 +30,10 @@ from peerlearn.schedule.models import (
     SessionStatus,
 )
 from peerlearn.schedule.rules import engine_series
+
+if TYPE_CHECKING:
+    from peerlearn.people.access import ScopedAccess
+    from peerlearn.schedule.conflicts import Conflict
 
 
 @dataclass(frozen=True)
@@ -210,4 +216,69 @@ def person_history(person: User, *, visible_team_ids: Iterable[int] | None = Non
     return History(
         attended=list(attended.order_by("-session__starts_at")),
         facilitated=list(facilitated.select_related("team").distinct().order_by("-starts_at")),
+    )
+
+
+def team_people(team_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the team's people, in the members table's order, for a select."""
+    memberships = (
+        Membership.objects.filter(team_id=team_id)
+        .select_related("user")
+        .only(
+            *(f"user__{name}" for name in ("display_name", "first_name", "last_name", "username"))
+        )
+    )
+    return [(m.user_id, m.user.name) for m in memberships]
+
+
+SERIES_PAGE_WEEKS = 26
+SERIES_PAST_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class SeriesPage:
+    series: Series
+    describe: str  # the rule in words; "" for an old row the engine now refuses
+    upcoming: list[Slot]  # the next SERIES_PAGE_WEEKS weeks
+    past: list[Session]  # newest first, SERIES_PAST_SHOWN at most
+    past_count: int
+    skips: list[SeriesSkip]
+    can_edit: bool
+    members: list[tuple[int, str]]  # (id, name) of the team's people, for editors
+    conflicts: list[Conflict]
+
+
+def series_page(access: ScopedAccess[Series], *, now: dt.datetime) -> SeriesPage:
+    """What the series page shows, in a fixed number of queries whatever the number of
+    occurrences, skips, moved dates and members."""
+    from peerlearn.schedule.conflicts import series_conflicts  # it reads this module
+
+    series = access.obj
+    prefetch_related_objects(
+        [series],
+        "co_facilitator",
+        Prefetch("skips", queryset=SeriesSkip.objects.all()),
+        Prefetch("occurrences", queryset=Session.objects.prefetch_related(_roles_prefetch())),
+    )
+    rows = list(series.occurrences.all())
+    for row in rows:
+        row.series = series  # already loaded; saves a join per row
+    try:
+        describe = engine_series(series).describe()
+    except ScheduleError:
+        describe = ""
+    can_edit = access.allows(TeamAction.FACILITATE)
+    past = sorted((row for row in rows if row.starts_at < now), key=lambda r: r.starts_at)
+    past.reverse()
+    members = team_people(series.team_id) if can_edit else []
+    return SeriesPage(
+        series=series,
+        describe=describe,
+        upcoming=series_slots(series, now, now + dt.timedelta(weeks=SERIES_PAGE_WEEKS)),
+        past=past[:SERIES_PAST_SHOWN],
+        past_count=len(past),
+        skips=list(series.skips.all()),
+        can_edit=can_edit,
+        members=members,
+        conflicts=series_conflicts(series, now=now) if can_edit else [],
     )

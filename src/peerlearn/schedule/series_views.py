@@ -9,30 +9,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from peerlearn.engines.schedule import ical, recurrence
-from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.roles import TeamAction
-from peerlearn.schedule import series_services
-from peerlearn.schedule.access import SessionAction, can_session, get_series_for_user
+from peerlearn.schedule import fragments, series_services
+from peerlearn.schedule.access import SessionAction, get_series_access, get_series_for_user
 from peerlearn.schedule.calendar import series_event, with_calendar_relations
 from peerlearn.schedule.conflicts import series_conflicts
 from peerlearn.schedule.forms import FacilitatorForm, MoveForm, SeriesForm, SkipForm
 from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionStatus
 from peerlearn.schedule.rules import engine_series
-from peerlearn.schedule.selectors import (
-    parse_occurrence_key,
-    series_slots,
-    series_with_rows,
-)
+from peerlearn.schedule.selectors import SERIES_PAGE_WEEKS, parse_occurrence_key, series_page
 from peerlearn.schedule.views import attach_errors, rsvp_response, session_page_context
 from peerlearn.web.http import AuthedRequest
 
-SERIES_PAGE_WEEKS = 26
 PERSON_FIELDS = ("facilitator", "co_facilitator", "is_protected_slot")
 
 
@@ -99,31 +94,28 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
 
 @login_required
 def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
-    series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
-    series = series_with_rows(Series.objects.filter(pk=series.pk)).get()
-    now = timezone.now()
-    try:
-        describe = engine_series(series).describe()
-    except ScheduleError:  # an old row the engine now refuses still gets a page
-        describe = ""
-    can_edit = can_session(request.user, series, SessionAction.EDIT)
+    access = get_series_access(request.user, series_id, SessionAction.VIEW)
+    page = series_page(access, now=timezone.now())
+    csrf_token = get_token(request) if page.can_edit else None
+    rows = fragments.occurrence_rows(
+        page.upcoming,
+        series_id=page.series.pk,
+        series_zone=page.series.time_zone,
+        viewer_zone=request.user.time_zone,
+        members=page.members,
+        csrf_token=csrf_token,
+    )
     context = {
-        "series": series,
-        "team": series.team,
-        "describe": describe,
-        "upcoming": series_slots(series, now, now + dt.timedelta(weeks=SERIES_PAGE_WEEKS)),
-        "past": sorted(
-            (row for row in series.occurrences.all() if row.starts_at < now),
-            key=lambda row: row.starts_at,
-            reverse=True,
+        "page": page,
+        "series": page.series,
+        "team": page.series.team,
+        "upcoming_rows": rows,
+        "skip_items": fragments.skip_items(
+            page.skips, series_id=page.series.pk, csrf_token=csrf_token
         ),
-        "skips": list(series.skips.all()),
-        "can_edit": can_edit,
-        "skip_form": SkipForm() if can_edit else None,
-        "members": (
-            [m.user for m in series.team.memberships.select_related("user")] if can_edit else []
-        ),
-        "conflicts": series_conflicts(series, now=now) if can_edit else [],
+        "past_items": fragments.past_items(page.past, viewer_zone=request.user.time_zone),
+        "can_edit": page.can_edit,
+        "skip_form": SkipForm() if page.can_edit else None,
         "weeks": SERIES_PAGE_WEEKS,
     }
     return render(request, "schedule/series_detail.html", context)
