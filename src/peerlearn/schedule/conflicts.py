@@ -71,7 +71,8 @@ def conflicts_over(
     series = series_with_rows(
         Series.objects.filter(
             Q(facilitator_id__in=ids) | Q(co_facilitator_id__in=ids), cancelled_at__isnull=True
-        ).exclude(pk=exclude_series or 0)
+        ).exclude(pk=exclude_series or 0),
+        window=(first - LONGEST_SESSION, last),
     )
     series_slots_by_series = [
         (one, series_slots(one, first - LONGEST_SESSION, last)) for one in series

@@ -39,7 +39,7 @@ def slot_rows(slots: Sequence[Slot], *, viewer_zone: str, empty_text: str) -> Sa
     out = []
     for slot in slots:
         cancelled = ' class="cancelled"' if slot.is_cancelled else ""
-        badge = ' <span class="badge">series</span>' if slot.series else ""
+        badge = ' <span class="badge">series</span>' if slot.in_series else ""
         moment = when(slot.starts_at, "D j M Y, H:i", viewer_zone=viewer_zone, zone=slot.time_zone)
         out.append(
             f"<tr{cancelled}><td>{moment}</td>"

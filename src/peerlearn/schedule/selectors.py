@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 
 from peerlearn.engines.schedule import recurrence
@@ -34,6 +34,9 @@ from peerlearn.schedule.rules import engine_series
 if TYPE_CHECKING:
     from peerlearn.people.access import ScopedAccess
     from peerlearn.schedule.conflicts import Conflict
+
+
+_SERIES = Session._meta.get_field("series")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ class Slot:
         return self.status == SessionStatus.CANCELLED
 
     @property
+    def in_series(self) -> bool:
+        return self.series is not None or (
+            self.session is not None and self.session.series_id is not None
+        )
+
+    @property
     def status_label(self) -> str:
         return SessionStatus(self.status).label
 
@@ -85,8 +94,15 @@ def parse_occurrence_key(key: str) -> dt.datetime | None:
         return None
 
 
+_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
+
 def _roles_prefetch() -> Prefetch[str]:
-    return Prefetch("roles", queryset=SessionRole.objects.select_related("person"))
+    """Roles with their people's names (what pages show of them), not whole accounts."""
+    roles = SessionRole.objects.select_related("person").only(
+        "session", "role", "person", *(f"person__{name}" for name in _NAME_FIELDS)
+    )
+    return Prefetch("roles", queryset=roles)
 
 
 def leading_names(session: Session) -> tuple[str, ...]:
@@ -110,7 +126,8 @@ def _slot_of_session(session: Session) -> Slot:
         status=session.status,
         facilitators=leading_names(session),
         session=session,
-        series=session.series,
+        # Only when loaded: lists that do not show the series do not read it.
+        series=session.series if _SERIES.is_cached(session) else None,
         original_start=session.original_start,
     )
 
@@ -132,13 +149,21 @@ def _slot_of_occurrence(series: Series, occurrence: recurrence.Occurrence) -> Sl
     )
 
 
-def series_with_rows(series: QuerySet[Series]) -> QuerySet[Series]:
+def series_with_rows(
+    series: QuerySet[Series], *, window: tuple[dt.datetime, dt.datetime] | None = None
+) -> QuerySet[Series]:
+    """Series with what `series_slots` needs; with `window`, only the materialised
+    occurrences that start or were due in it (what the window's slots can show)."""
+    occurrences = Session.objects.prefetch_related(_roles_prefetch())
+    if window is not None:
+        start, end = window
+        occurrences = occurrences.filter(
+            Q(starts_at__gte=start, starts_at__lt=end)
+            | Q(original_start__gte=start, original_start__lt=end)
+        )
     return series.select_related("facilitator", "co_facilitator", "team").prefetch_related(
         Prefetch("skips", queryset=SeriesSkip.objects.all()),
-        Prefetch(
-            "occurrences",
-            queryset=Session.objects.select_related("series").prefetch_related(_roles_prefetch()),
-        ),
+        Prefetch("occurrences", queryset=occurrences),
     )
 
 
@@ -151,9 +176,10 @@ def series_slots(
 ) -> list[Slot]:
     """Occurrences of one series in the window. Needs `series_with_rows` prefetching, or
     ``rows``: its materialised occurrences that start or were due in the window."""
-    by_start = {
-        row.original_start: row for row in (series.occurrences.all() if rows is None else rows)
-    }
+    rows = list(series.occurrences.all() if rows is None else rows)
+    for row in rows:
+        row.series = series  # already loaded; saves a join or a query per row
+    by_start = {row.original_start: row for row in rows}
     try:
         rule = engine_series(
             series, skips=[s.on for s in series.skips.all()], occurrences=by_start.values()
@@ -162,9 +188,11 @@ def series_slots(
         return [_slot_of_session(row) for row in by_start.values() if start <= row.starts_at < end]
     slots = []
     for occurrence in recurrence.occurrences(rule, start, end):
-        row = by_start.get(occurrence.original_start)
+        found = by_start.get(occurrence.original_start)
         slots.append(
-            _slot_of_session(row) if row is not None else _slot_of_occurrence(series, occurrence)
+            _slot_of_session(found)
+            if found is not None
+            else _slot_of_occurrence(series, occurrence)
         )
     return slots
 
@@ -174,14 +202,30 @@ def slots_for_teams(
 ) -> list[Slot]:
     """Every session of the teams starting in ``[start, end)``, in time order. 6 queries."""
     ids = list(team_ids)
+    series = series_with_rows(
+        Series.objects.filter(team_id__in=ids, cancelled_at__isnull=True), window=(start, end)
+    )
+    return _slots(list(series), ids, start, end, include_proposed=include_proposed)
+
+
+def _slots(
+    series_list: list[Series],
+    team_ids: list[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    include_proposed: bool = True,
+) -> list[Slot]:
     slots: list[Slot] = []
-    for series in series_with_rows(
-        Series.objects.filter(team_id__in=ids, cancelled_at__isnull=True)
-    ):
+    for series in series_list:
         slots += series_slots(series, start, end)
-    singles = Session.objects.filter(
-        team_id__in=ids, series__isnull=True, starts_at__gte=start, starts_at__lt=end
-    ).prefetch_related(_roles_prefetch())
+    singles = (
+        Session.objects.filter(
+            team_id__in=team_ids, series__isnull=True, starts_at__gte=start, starts_at__lt=end
+        )
+        .only(*_SLOT_FIELDS)
+        .prefetch_related(_roles_prefetch())
+    )
     if not include_proposed:
         singles = singles.exclude(status=SessionStatus.PROPOSED)
     slots += [_slot_of_session(s) for s in singles]
@@ -191,11 +235,18 @@ def slots_for_teams(
 def past_sessions(team_id: int, before: dt.datetime, limit: int = 50) -> list[Slot]:
     rows = (
         Session.objects.filter(team_id=team_id, starts_at__lt=before)
-        .select_related("series")
+        .only(*_SLOT_FIELDS)
         .prefetch_related(_roles_prefetch())
         .order_by("-starts_at")[:limit]
     )
     return [_slot_of_session(row) for row in rows]
+
+
+# What a Slot reads of a session row.
+_SLOT_FIELDS = (
+    *("title", "team", "starts_at", "ends_at", "time_zone", "format", "status", "series"),
+    "original_start",
+)
 
 
 @dataclass(frozen=True)
@@ -281,4 +332,31 @@ def series_page(access: ScopedAccess[Series], *, now: dt.datetime) -> SeriesPage
         can_edit=can_edit,
         members=members,
         conflicts=series_conflicts(series, now=now) if can_edit else [],
+    )
+
+
+TEAM_SESSIONS_WEEKS = 12
+PAST_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class TeamSessions:
+    upcoming: list[Slot]  # the next TEAM_SESSIONS_WEEKS weeks
+    past: list[Slot]  # newest first, PAST_SHOWN at most
+    series_list: list[Series]  # running series, by title
+
+
+def team_sessions_page(team_id: int, *, now: dt.datetime) -> TeamSessions:
+    """What a team's sessions page shows: 8 queries, whatever the number of series,
+    sessions and changed dates."""
+    end = now + dt.timedelta(weeks=TEAM_SESSIONS_WEEKS)
+    series = list(
+        series_with_rows(
+            Series.objects.filter(team_id=team_id, cancelled_at__isnull=True), window=(now, end)
+        ).order_by("title")
+    )
+    return TeamSessions(
+        upcoming=_slots(series, [team_id], now, end),
+        past=past_sessions(team_id, now, limit=PAST_SHOWN),
+        series_list=series,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -24,11 +23,11 @@ from peerlearn.schedule.agenda import agenda_of
 from peerlearn.schedule.calendar import single_event
 from peerlearn.schedule.conflicts import session_conflicts
 from peerlearn.schedule.forms import AttendanceForm, RolesForm, SessionForm
+from peerlearn.schedule.fragments import slot_rows
 from peerlearn.schedule.models import Rsvp, RsvpAnswer, Session, SessionRole, SessionStatus
-from peerlearn.schedule.selectors import past_sessions, slots_for_teams
+from peerlearn.schedule.selectors import TEAM_SESSIONS_WEEKS, team_sessions_page
 from peerlearn.web.http import AuthedRequest
 
-UPCOMING_WEEKS = 12
 SESSION_FORM_FIELDS = (
     *("title", "format", "topic", "change_link", "notes", "audience", "time_zone"),
     *("duration_minutes", "location", "video_link", "whiteboard_link", "starts_at"),
@@ -49,16 +48,17 @@ def attach_errors(form: Form, error: ValidationError) -> None:
 @login_required
 def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
-    team = access.team
-    now = timezone.now()
-    upcoming = slots_for_teams([team.pk], now, now + dt.timedelta(weeks=UPCOMING_WEEKS))
+    page = team_sessions_page(access.team.pk, now=timezone.now())
+    zone = request.user.time_zone
     context = {
-        "team": team,
-        "upcoming": upcoming,
-        "past": past_sessions(team.pk, now),
-        "series_list": team.session_series.filter(cancelled_at__isnull=True).order_by("title"),
+        "team": access.team,
+        "upcoming_rows": slot_rows(
+            page.upcoming, viewer_zone=zone, empty_text="Nothing planned yet."
+        ),
+        "past_rows": slot_rows(page.past, viewer_zone=zone, empty_text="No sessions yet."),
+        "series_list": page.series_list,
         "can_facilitate": access.allows(TeamAction.FACILITATE),
-        "weeks": UPCOMING_WEEKS,
+        "weeks": TEAM_SESSIONS_WEEKS,
     }
     return render(request, "schedule/team_sessions.html", context)
 
