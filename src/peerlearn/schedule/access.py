@@ -81,3 +81,8 @@ def can_session(user: AnyUser, item: Session | Series, action: SessionAction) ->
         user, item, item.team, role=team_role(user, item.team), open_to_organisation=_open
     )
     return scoped is not None and scoped.allows(_TEAM_ACTION[action])
+
+
+def session_allows(scoped: ScopedAccess[Session], action: SessionAction) -> bool:
+    """What an access fetched by `get_session_access` allows, without another query."""
+    return scoped.allows(_TEAM_ACTION[action])

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 
+from peerlearn.engines.schedule import formats
+from peerlearn.people.models import User
 from peerlearn.schedule.models import SeriesSkip, Session
 from peerlearn.schedule.selectors import Slot, occurrence_key
 from peerlearn.web.html import Urls, date, e, when, zone_of
@@ -164,3 +166,27 @@ def _csrf_input(csrf_token: str | None) -> str:
     if csrf_token is None:
         return ""
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf_token)}">'
+
+
+def role_checkboxes(
+    format_key: str, *, people: Sequence[User], chosen: dict[str, list[User]]
+) -> SafeString:
+    """The fields of forms.RolesForm as `{{ roles_form }}` renders them unbound with
+    `initial=chosen`: one set of checkboxes of the team's people per role of the format.
+    The form itself still checks what is posted (views.session_roles)."""
+    out = []
+    for role in formats.get_format(format_key).roles:
+        key = e(role.key)
+        label = role.label if role.max_people == 1 else f"{role.label}s"
+        picked = {person.pk for person in chosen.get(role.key, [])}
+        boxes = "".join(
+            f'<div><label for="id_{key}_{i}"><input type="checkbox" name="{key}" '
+            f'value="{person.pk}" id="id_{key}_{i}"{" checked" if person.pk in picked else ""}>'
+            f" {e(person.name)}</label></div>"
+            for i, person in enumerate(people)
+        )
+        out.append(
+            f'<div><fieldset><legend>{e(label)}:</legend><div id="id_{key}">{boxes}</div>'
+            "</fieldset></div>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

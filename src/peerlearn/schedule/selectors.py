@@ -8,9 +8,9 @@ row). `Slot` is the one shape pages render for all three.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
@@ -23,6 +23,7 @@ from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.models import (
     Attendance,
+    Rsvp,
     Series,
     SeriesSkip,
     Session,
@@ -359,4 +360,78 @@ def team_sessions_page(team_id: int, *, now: dt.datetime) -> TeamSessions:
         upcoming=_slots(series, [team_id], now, end),
         past=past_sessions(team_id, now, limit=PAST_SHOWN),
         series_list=series,
+    )
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    """What the session page shows of a session (saved, or an occurrence not yet saved)."""
+
+    session: Session
+    people_by_role: dict[str, list[User]]
+    format_roles: list[tuple[Any, list[User]]]  # (the format's role, its people)
+    missing_roles: list[str]
+    rsvps: list[Rsvp]
+    my_rsvp: str | None
+    can_edit: bool
+    can_attend: bool
+    started: bool
+    attendees: list[Attendance]
+    team_people: list[User]  # for the roles and attendance forms; [] when not editable
+    conflicts: list[Conflict]
+
+
+def session_page(
+    session: Session,
+    *,
+    viewer: User,
+    allows: Callable[[str], bool],
+    now: dt.datetime,
+) -> SessionPage:
+    """The session page's reads for a saved session, a fixed number of queries whatever
+    the number of roles, answers, attendees and the facilitators' other sessions.
+    `allows(action)` says what the viewer may do (a schedule.access.SessionAction)."""
+    from peerlearn.schedule.agenda import agenda_of
+    from peerlearn.schedule.conflicts import conflicts_in  # it reads this module
+
+    saved = session.pk is not None
+    roles = list(session.roles.select_related("person")) if saved else []
+    people_by_role: dict[str, list[User]] = {}
+    for role in roles:
+        people_by_role.setdefault(role.role, []).append(role.person)
+    agenda = agenda_of(session)
+    format_roles = [(r, people_by_role.get(r.key, [])) for r in agenda.format.roles]
+    missing = [
+        f"Needs {'a' if r.min_people == 1 else r.min_people} {r.label.lower()}"
+        for r, people in format_roles
+        if len(people) < r.min_people and r.max_people is not None
+    ]
+    rsvps = list(session.rsvps.select_related("person").order_by("answer")) if saved else []
+    can_edit = allows("edit")
+    can_attend = saved and allows("attendance")
+    leading = [r.person_id for r in roles if r.role in SessionRole.LEADING_ROLES]
+    conflicts: list[Conflict] = []
+    if saved and session.status != SessionStatus.CANCELLED:
+        conflicts = conflicts_in(
+            leading, session.starts_at, session.ends_at, exclude_session=session.pk
+        )
+    team_people: list[User] = []
+    if saved and (can_edit or can_attend):
+        team_people = [
+            m.user
+            for m in Membership.objects.filter(team_id=session.team_id).select_related("user")
+        ]
+    return SessionPage(
+        session=session,
+        people_by_role=people_by_role,
+        format_roles=format_roles,
+        missing_roles=missing,
+        rsvps=rsvps,
+        my_rsvp=next((r.answer for r in rsvps if r.person_id == viewer.pk), None),
+        can_edit=can_edit,
+        can_attend=can_attend,
+        started=session.starts_at <= now,
+        attendees=list(session.attendance.select_related("person")) if saved else [],
+        team_people=team_people,
+        conflicts=conflicts,
     )
