@@ -182,6 +182,14 @@ def test_query_counts_do_not_grow_with_the_map(
     with CaptureQueriesContext(connection) as small_queries:
         assert client.get(*requests[0]).status_code == 200
     assert len(small_queries) <= 7
+    if name == "repository":
+        # session, person, repository with team and role, recent runs, the shown run
+        # with its overview, the accounts of the people it names
+        assert len(small_queries) == 6
+        # Read only what the page shows: the overview, never the map or history state.
+        sql = " ".join(query["sql"] for query in small_queries.captured_queries)
+        assert '"knowledge_analysis"."result"' not in sql
+        assert '"knowledge_analysis"."state"' not in sql
     with django_assert_num_queries(len(small_queries)):
         assert client.get(*requests[1]).status_code == 200
 

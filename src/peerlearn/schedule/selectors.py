@@ -156,15 +156,25 @@ def series_with_rows(
     """Series with what `series_slots` needs; with `window`, only the materialised
     occurrences that start or were due in it (what the window's slots can show)."""
     occurrences = Session.objects.prefetch_related(_roles_prefetch())
+    skips = SeriesSkip.objects.all()
     if window is not None:
         start, end = window
         occurrences = occurrences.filter(
             Q(starts_at__gte=start, starts_at__lt=end)
             | Q(original_start__gte=start, original_start__lt=end)
         )
+        skips = skips_near(window)
     return series.select_related("facilitator", "co_facilitator", "team").prefetch_related(
-        Prefetch("skips", queryset=SeriesSkip.objects.all()),
-        Prefetch("occurrences", queryset=occurrences),
+        Prefetch("skips", queryset=skips), Prefetch("occurrences", queryset=occurrences)
+    )
+
+
+def skips_near(window: tuple[dt.datetime, dt.datetime]) -> QuerySet[SeriesSkip]:
+    """The skipped dates that can fall in the window, whatever the series' zone (each
+    skip the engine is given costs it a walk of the rule)."""
+    start, end = window
+    return SeriesSkip.objects.filter(
+        on__gte=start.date() - dt.timedelta(days=2), on__lte=end.date() + dt.timedelta(days=2)
     )
 
 
