@@ -37,10 +37,11 @@ PINNED = {
     # session, person, team with role, series (the page's list too) with skips, rows in
     # the window and their roles, single sessions with roles, past sessions with roles
     "sessions": 11,
-    # session, person, series with team and role, skips, rows, their roles, team people;
+    # session, person, series with team and role, skips, coming rows, their roles, past
+    # dates, team people;
     # conflicts: the facilitators' other sessions with their roles, their series with
     # skips, rows and roles
-    "series": 13,
+    "series": 14,
     # session, person, session with team and role, roles, answers, attendance, team
     # people; conflicts: other sessions led by its facilitators with their roles, their
     # series with skips, rows and roles

@@ -122,7 +122,9 @@ def series_conflicts(series: Series, *, now: dt.datetime, count: int = 12) -> li
     if not ids or series.cancelled_at is not None:
         return []
     try:
-        rule = engine_series(series, skips=[skip.on for skip in series.skips.all()])
+        # Past skips cannot fall on a coming date (and each costs the engine a walk).
+        since = now.date() - dt.timedelta(days=2)
+        rule = engine_series(series, skips=[s.on for s in series.skips.all() if s.on >= since])
     except ScheduleError:
         return []
     windows = [(o.start, o.end) for o in recurrence.upcoming(rule, now, count)]

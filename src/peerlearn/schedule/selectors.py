@@ -210,10 +210,11 @@ def series_slots(
     for row in rows:
         row.series = series  # already loaded; saves a join or a query per row
     by_start = {row.original_start: row for row in rows}
+    # Each skip costs the engine a walk of the rule; only those near the window matter.
+    first, last = start.date() - dt.timedelta(days=2), end.date() + dt.timedelta(days=2)
+    skips = [skip.on for skip in series.skips.all() if first <= skip.on <= last]
     try:
-        rule = engine_series(
-            series, skips=[s.on for s in series.skips.all()], occurrences=by_start.values()
-        )
+        rule = engine_series(series, skips=skips, occurrences=by_start.values())
     except ScheduleError:
         return [_slot_of_session(row) for row in by_start.values() if start <= row.starts_at < end]
     slots = []
@@ -319,8 +320,8 @@ class SeriesPage:
     series: Series
     describe: str  # the rule in words; "" for an old row the engine now refuses
     upcoming: list[Slot]  # the next SERIES_PAGE_WEEKS weeks
-    past: list[Session]  # newest first, SERIES_PAST_SHOWN at most
-    past_count: int
+    past: list[Session]  # newest first, SERIES_PAST_SHOWN at most (date and status only)
+    more_past: bool  # whether there are older ones
     skips: list[SeriesSkip]
     can_edit: bool
     members: list[tuple[int, str]]  # (id, name) of the team's people, for editors
@@ -329,33 +330,39 @@ class SeriesPage:
 
 def series_page(access: ScopedAccess[Series], *, now: dt.datetime) -> SeriesPage:
     """What the series page shows, in a fixed number of queries whatever the number of
-    occurrences, skips, moved dates and members."""
+    occurrences, skips, moved dates and members: the coming weeks' changed dates with
+    their roles (what the engine needs), the past ones as dates and statuses only."""
     from peerlearn.schedule.conflicts import series_conflicts  # it reads this module
 
     series = access.obj
+    end = now + dt.timedelta(weeks=SERIES_PAGE_WEEKS)
+    coming = Session.objects.filter(
+        Q(starts_at__gte=now, starts_at__lt=end)
+        | Q(original_start__gte=now, original_start__lt=end)
+    ).prefetch_related(_roles_prefetch())
     prefetch_related_objects(
         [series],
         "co_facilitator",
         Prefetch("skips", queryset=SeriesSkip.objects.all()),
-        Prefetch("occurrences", queryset=Session.objects.prefetch_related(_roles_prefetch())),
+        Prefetch("occurrences", queryset=coming),
     )
-    rows = list(series.occurrences.all())
-    for row in rows:
-        row.series = series  # already loaded; saves a join per row
+    past = list(
+        Session.objects.filter(series=series, starts_at__lt=now)
+        .only("starts_at", "status")
+        .order_by("-starts_at")[: SERIES_PAST_SHOWN + 1]
+    )
     try:
         describe = engine_series(series).describe()
     except ScheduleError:
         describe = ""
     can_edit = access.allows(TeamAction.FACILITATE)
-    past = sorted((row for row in rows if row.starts_at < now), key=lambda r: r.starts_at)
-    past.reverse()
     members = team_people(series.team_id) if can_edit else []
     return SeriesPage(
         series=series,
         describe=describe,
-        upcoming=series_slots(series, now, now + dt.timedelta(weeks=SERIES_PAGE_WEEKS)),
+        upcoming=series_slots(series, now, end),
         past=past[:SERIES_PAST_SHOWN],
-        past_count=len(past),
+        more_past=len(past) > SERIES_PAST_SHOWN,
         skips=list(series.skips.all()),
         can_edit=can_edit,
         members=members,
