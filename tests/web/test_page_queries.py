@@ -38,14 +38,13 @@ PINNED = {
     # the window and their roles, single sessions with roles, past sessions with roles
     "sessions": 11,
     # session, person, series with team and role, skips, coming rows, their roles, past
-    # dates, team people;
-    # conflicts: the facilitators' other sessions with their roles, their series with
-    # skips, rows and roles
-    "series": 14,
+    # dates, team people; conflicts: the facilitators' leading roles in other sessions
+    # (with the sessions), their series with skips, rows and roles
+    "series": 13,
     # session, person, session with team and role, roles, answers, attendance, team
-    # people; conflicts: other sessions led by its facilitators with their roles, their
-    # series with skips, rows and roles
-    "session": 13,
+    # people; conflicts: its facilitators' leading roles in other sessions (with the
+    # sessions), their series with skips, rows and roles
+    "session": 12,
 }
 
 

@@ -6,15 +6,30 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from peerlearn.engines.schedule import recurrence
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.schedule.models import Series, Session, SessionRole, SessionStatus
 from peerlearn.schedule.rules import engine_series
-from peerlearn.schedule.selectors import Slot, series_slots, series_with_rows, slots_for_teams
+from peerlearn.schedule.selectors import (
+    Slot,
+    _slot_of_session,
+    series_slots,
+    series_with_rows,
+    slots_for_teams,
+)
 
 LONGEST_SESSION = dt.timedelta(hours=4)
+_NAMES = ("display_name", "first_name", "last_name", "username")
+# What a conflict shows of the other session (its message and link).
+_SESSION_FIELDS = tuple(
+    f"session__{name}"
+    for name in (
+        *("title", "team", "series", "starts_at", "ends_at", "time_zone", "format"),
+        *("status", "original_start"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -59,14 +74,20 @@ def conflicts_over(
         return []
     first = min(start for start, _ in windows)
     last = max(end for _, end in windows)
-    leading = Q(roles__person_id__in=ids, roles__role__in=SessionRole.LEADING_ROLES)
-    rows = list(
-        Session.objects.filter(leading, starts_at__lt=last, ends_at__gt=first)
-        .exclude(status=SessionStatus.CANCELLED)
-        .exclude(pk=exclude_session or 0)
-        .select_related("series")
-        .prefetch_related(Prefetch("roles", queryset=SessionRole.objects.select_related("person")))
-        .distinct()
+    # The people's leading roles in other sessions over the whole span, with their
+    # sessions and names: one query (a session with two of them appears twice, as before).
+    roles = list(
+        SessionRole.objects.filter(
+            person_id__in=ids,
+            role__in=SessionRole.LEADING_ROLES,
+            session__starts_at__lt=last,
+            session__ends_at__gt=first,
+        )
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .exclude(session_id=exclude_session or 0)
+        .select_related("session", "person")
+        .only("role", "session", "person", *(f"person__{n}" for n in _NAMES), *_SESSION_FIELDS)
+        .order_by("session__starts_at", "session_id", "role", "person__display_name", "pk")
     )
     series = series_with_rows(
         Series.objects.filter(
@@ -79,14 +100,13 @@ def conflicts_over(
     ]
     found: list[Conflict] = []
     for start, end in windows:
-        for row in rows:
+        for role in roles:
+            row = role.session
             if not (row.starts_at < end and row.ends_at > start):
                 continue
             if exclude_series is not None and row.series_id == exclude_series:
                 continue
-            for role in row.roles.all():
-                if role.person_id in ids and role.role in SessionRole.LEADING_ROLES:
-                    found.append(Conflict(role.person.name, _slot(row)))
+            found.append(Conflict(role.person.name, _slot_of_session(row, (role.person.name,))))
         for one, slots in series_slots_by_series:
             for slot in slots:
                 if not (start - LONGEST_SESSION <= slot.starts_at < end):
@@ -96,12 +116,6 @@ def conflicts_over(
                         if person is not None and person.pk in ids:
                             found.append(Conflict(person.name, slot))
     return found
-
-
-def _slot(row: Session) -> Slot:
-    from peerlearn.schedule.selectors import _slot_of_session
-
-    return _slot_of_session(row)
 
 
 def session_conflicts(session: Session) -> list[Conflict]:
