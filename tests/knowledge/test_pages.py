@@ -231,3 +231,33 @@ def test_git_identities_match_accounts_by_email_ignoring_case(
     people = body[body.index('id="people-heading"') :]
     assert ">Bob</a>" in people  # the account's name, not "Robert B."
     assert "git name; no account" not in people
+
+
+def test_repository_page_shows_an_account_renamed_since_the_last_view(
+    cast: Cast, source: GitRepo, register: Register
+) -> None:
+    """The lists are kept per process under a key of their inputs, the accounts' names
+    among them: a rename is another key, never a stale page."""
+    repository = register(str(source.path), kind="local")
+    client = client_for(cast.bob)
+    people = body_of(client.get(page(repository)))
+    assert ">Alice</a>" in people
+    cast.alice.display_name = "Alice Pleasance"
+    cast.alice.save(update_fields=["display_name"])
+    people = body_of(client.get(page(repository)))
+    assert ">Alice Pleasance</a>" in people
+    assert ">Alice</a>" not in people
+
+
+def test_repository_page_matches_accounts_whose_address_is_not_ascii(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    """SQL's lower() is not casefold() beyond ASCII: such addresses are matched in Python."""
+    cast.bob.email = "Bøb@Example.com"
+    cast.bob.save(update_fields=["email"])
+    repo = recent_repo(roots / "unicode")
+    repo.commit("Robert B. <bøb@example.com>", write={"a.py": text(5, "a")})
+    repository = register(str(repo.path), kind="local")
+    body = body_of(client_for(cast.alice).get(page(repository)))
+    people = body[body.index('id="people-heading"') :]
+    assert ">Bob</a>" in people

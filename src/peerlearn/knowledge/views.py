@@ -169,7 +169,7 @@ def repository_lists(
         repository.pk,
         runs.good.pk,
         runs.good.finished_at.isoformat() if runs.good.finished_at else "",
-        hash(tuple(sorted(names.accounts.items()))),
+        tuple(sorted(names.accounts.items())),
         request.user.time_zone,
         tuple(sorted(leaving)),
     )
