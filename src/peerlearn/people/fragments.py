@@ -66,3 +66,16 @@ def member_rows(memberships: Iterable[Membership], *, team_id: int, csrf_token: 
             f"{resend_form}</td></tr>\n"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def team_page_rows(memberships: Iterable[Membership]) -> SafeString:
+    """The team page's members table rows: name, role, joining date, time zone."""
+    out = [
+        f"<tr><td>{e(m.user.name)}</td><td>{e(m.get_role_display())}</td>"
+        f"<td>{m.joined_on.isoformat() if m.joined_on else ''}</td>"
+        f"<td>{e(m.user.time_zone)}</td></tr>\n"
+        for m in memberships
+    ]
+    if not out:
+        out.append('<tr><td colspan="4">No members yet.</td></tr>')
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
