@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -76,6 +77,23 @@ def cast(db: None) -> Cast:
     return Cast(
         org, other_org, platform, mobile, foreign_team, alice, bob, fiona, charlie, olga, zed
     )
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test reaches the database (a django_db mark or a database fixture)."""
+    fixtures = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or "django_db_setup" in fixtures
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PostgreSQL pass of scripts/test sets this: a test that never touches the
+    # database was run already on SQLite and would only run the same code again.
+    if os.environ.get("PEERLEARN_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept = [item for item in items if uses_database(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = kept
 
 
 def pytest_report_header() -> str:

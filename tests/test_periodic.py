@@ -43,7 +43,7 @@ def test_enqueued_jobs_run_successfully_in_the_worker() -> None:
         RECOVER: "SUCCESSFUL",
     }
     reminders = DBTaskResult.objects.get(task_path=REMINDERS)
-    assert reminders.return_value == {"sent": 0, "skipped": 0, "materialised": 0}
+    assert reminders.return_value == {"sent": 0, "skipped": 0, "failed": 0, "materialised": 0}
 
 
 @override_settings(TASKS=DATABASE_TASKS)

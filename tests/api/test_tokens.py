@@ -55,6 +55,23 @@ def test_create_refuses_past_expiry_and_blank_name(cast: Cast) -> None:
     assert not ApiToken.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["CI\u202esync", "CI\r\nsync", "CI\x00"])
+def test_create_refuses_control_characters_in_the_name(cast: Cast, name: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        api_token_create(user=cast.alice, name=name)
+    assert "name" in refused.value.message_dict
+    assert not ApiToken.objects.exists()
+
+
+def test_token_page_refuses_a_direction_override_at_the_field(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.alice)
+    response = client.post("/account/tokens/", {"name": "CI\u202esync", "expires_in": "90"})
+    assert response.status_code == 200
+    assert "text-direction override" in response.context["form"].errors["name"][0]
+    assert not ApiToken.objects.exists()
+
+
 def test_token_authenticates_its_owner(cast: Cast) -> None:
     _, secret = api_token_create(user=cast.fiona, name="script")
     response = bearer_client(secret).get("/api/me")

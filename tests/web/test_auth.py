@@ -173,3 +173,24 @@ def test_password_reset_uses_peerlearns_own_templates(name: str) -> None:
 
     origin = get_template(name).origin.name  # type: ignore[attr-defined]
     assert "/peerlearn/web/templates/" in origin
+
+
+@pytest.mark.parametrize("path", ["/accounts/password_change/", "/accounts/password_change/done/"])
+def test_djangos_own_password_change_is_not_reachable(cast: Cast, path: str) -> None:
+    # The account page's form is the one way to change a password (audited, and it
+    # offers to revoke API tokens and feed links); Django's view would bypass both.
+    client = Client()
+    client.force_login(cast.bob)
+    assert client.get(path).status_code == 404
+    old_password = PASSWORD
+    response = client.post(
+        path,
+        {
+            "old_password": old_password,
+            "new_password1": "N3w-pass-phrase!",
+            "new_password2": "N3w-pass-phrase!",
+        },
+    )
+    assert response.status_code == 404
+    cast.bob.refresh_from_db()
+    assert cast.bob.check_password(PASSWORD)

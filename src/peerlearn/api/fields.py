@@ -7,8 +7,9 @@ with the same words, as a 422 naming the field.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
+from ninja.params.functions import Path
 from pydantic import AfterValidator, Field
 
 from peerlearn.validation import (
@@ -63,3 +64,12 @@ WebUrl = Annotated[str, AfterValidator(_web_url)]
 SaneDate = Annotated[dt.date, AfterValidator(_date)]
 SaneDateTime = Annotated[dt.datetime, AfterValidator(_datetime)]
 Id = Annotated[int, Field(gt=0, le=MAX_ID)]
+
+
+def id_in_path() -> Any:
+    """An id in an endpoint's path (`team_id: int = id_in_path()`): 1 … 2**63-1, so a
+    number no database column can hold is a 422 naming the parameter, not a 500.
+
+    A default value rather than an `Annotated` type: ninja builds its parameter models
+    where the endpoint module's names (such as `Id`) are not in scope."""
+    return Path(..., gt=0, le=MAX_ID, description="An id (1 to 2**63-1).")

@@ -13,6 +13,7 @@ from peerlearn.api.models import ApiToken
 from peerlearn.api.tokens import hash_token, new_token
 from peerlearn.audit.services import audit_record
 from peerlearn.people.models import User
+from peerlearn.validation import check_single_line
 
 # Recording every use would turn each API read into a write; a minute is precise enough
 # to tell whether a token is still in use.
@@ -33,6 +34,7 @@ def api_token_create(
     """
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry date must be in the future."})
+    check_single_line(name, field="name")
     prefix, plaintext = new_token()
     while ApiToken.objects.filter(prefix=prefix).exists():  # 48 random bits: practically never
         prefix, plaintext = new_token()

@@ -5,6 +5,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from peerlearn.validation import HardenedFormMixin
+
 # Offered lifetimes; a short one is the safer default for a script's credential.
 EXPIRY_CHOICES = [
     ("30", "30 days"),
@@ -14,7 +16,7 @@ EXPIRY_CHOICES = [
 ]
 
 
-class ApiTokenCreateForm(forms.Form):
+class ApiTokenCreateForm(HardenedFormMixin, forms.Form):
     name = forms.CharField(
         max_length=100,
         help_text="What the token is for, so you recognise it later (e.g. “CI sync”).",

@@ -15,7 +15,18 @@ urlpatterns = [
         PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only the pages of the reset flow: Django's own password_change/ would change a
+    # password past the account page's service (no audit, no offer to revoke tokens).
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("account/tokens/", include("peerlearn.api.token_urls")),

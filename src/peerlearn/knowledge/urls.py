@@ -1,19 +1,20 @@
 from django.urls import path
 
+import peerlearn.web.converters  # noqa: F401  (registers <id:…>)
 from peerlearn.knowledge import views
 
 app_name = "knowledge"
 
-REPOSITORY = "knowledge/repositories/<int:repository_id>/"
+REPOSITORY = "knowledge/repositories/<id:repository_id>/"
 
 urlpatterns = [
     path(
-        "teams/<int:team_id>/knowledge/",
+        "teams/<id:team_id>/knowledge/",
         views.team_repositories_page,
         name="team_repositories",
     ),
     path(
-        "teams/<int:team_id>/knowledge/new/",
+        "teams/<id:team_id>/knowledge/new/",
         views.repository_create,
         name="repository_create",
     ),

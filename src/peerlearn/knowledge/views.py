@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from peerlearn.knowledge import fragments, pages, services
 from peerlearn.knowledge.access import get_repository_access, get_repository_for_user
@@ -26,7 +26,7 @@ from peerlearn.knowledge.selectors import (
 from peerlearn.people.access import get_team_access, get_team_for_user
 from peerlearn.people.models import Team
 from peerlearn.people.roles import TeamAction
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 OPTION_FIELDS = (
     "active_months",
@@ -38,6 +38,7 @@ OPTION_FIELDS = (
 
 
 @login_required
+@require_safe
 def team_repositories_page(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     context = {
@@ -49,6 +50,7 @@ def team_repositories_page(request: AuthedRequest, team_id: int) -> HttpResponse
 
 
 @login_required
+@require_GET_or_POST
 def repository_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
     form = RepositoryCreateForm(request.POST or None)
@@ -72,6 +74,7 @@ def repository_create(request: AuthedRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET_or_POST
 def repository_settings(request: AuthedRequest, repository_id: int) -> HttpResponse:
     repository = get_repository_for_user(request.user, repository_id, TeamAction.FACILITATE)
     initial = {"name": repository.name, **{n: getattr(repository, n) for n in OPTION_FIELDS}}
@@ -104,6 +107,7 @@ def repository_analyse(request: AuthedRequest, repository_id: int) -> HttpRespon
 
 
 @login_required
+@require_GET_or_POST
 def repository_delete(request: AuthedRequest, repository_id: int) -> HttpResponse:
     repository = get_repository_for_user(request.user, repository_id, TeamAction.FACILITATE)
     if request.method == "POST":
@@ -127,6 +131,7 @@ def _names(stored: StoredMap | Overview, team: Team) -> pages.Names:
 
 
 @login_required
+@require_safe
 def repository_detail(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
     leaving = request.GET.getlist("leave")
@@ -198,6 +203,7 @@ def repository_lists(
 
 
 @login_required
+@require_safe
 def repository_person(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
     context = _map_context(access.obj)
@@ -211,6 +217,7 @@ def repository_person(request: AuthedRequest, repository_id: int) -> HttpRespons
 
 
 @login_required
+@require_safe
 def repository_files(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
     context = _map_context(access.obj)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from peerlearn.people.models import Membership, Organisation, Team, ThrottleCounter, User
 from peerlearn.people.services import org_admin_change_record
+from peerlearn.validation import HardenedFormMixin
 
 
 class MembershipInline(admin.TabularInline[Membership, Team]):
@@ -36,7 +37,7 @@ class TeamAdmin(admin.ModelAdmin[Team]):
     inlines = [MembershipInline]
 
 
-class PersonChangeForm(UserChangeForm[User]):
+class PersonChangeForm(HardenedFormMixin, UserChangeForm[User]):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data
         organisation = cleaned.get("organisation")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
+from django.views.decorators.http import require_safe
 
 from peerlearn.people.access import get_team_for_user, require_org_admin, require_task_viewer
 from peerlearn.people.csv_import import COLUMNS, MAX_FILE_BYTES
@@ -21,7 +22,7 @@ from peerlearn.people.models import Organisation
 from peerlearn.people.roles import Role, TeamAction
 from peerlearn.people.selectors import organisation_teams_with_counts, recent_task_results
 from peerlearn.people.services import team_create, team_update
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 
 def _organisation(request: AuthedRequest) -> Organisation:
@@ -32,12 +33,14 @@ def _organisation(request: AuthedRequest) -> Organisation:
 
 
 @login_required
+@require_safe
 def manage_index(request: AuthedRequest) -> HttpResponse:
     require_org_admin(request.user)
     return redirect("people:manage_teams")
 
 
 @login_required
+@require_safe
 def manage_teams(request: AuthedRequest) -> HttpResponse:
     organisation = _organisation(request)
     teams = organisation_teams_with_counts(organisation.pk)
@@ -47,6 +50,7 @@ def manage_teams(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET_or_POST
 def team_new(request: AuthedRequest) -> HttpResponse:
     organisation = _organisation(request)
     form = TeamForm(request.POST if request.method == "POST" else None)
@@ -62,6 +66,7 @@ def team_new(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET_or_POST
 def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
     # The team's leads may edit it too: roles.py gives MANAGE the right to edit the team.
     team = get_team_for_user(request.user, team_id, TeamAction.MANAGE)
@@ -80,6 +85,7 @@ def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET_or_POST
 def members_import(request: AuthedRequest) -> HttpResponse:
     organisation = _organisation(request)
     posted = request.method == "POST"
@@ -122,6 +128,7 @@ def _summary_text(summary: ImportSummary) -> str:
 
 
 @login_required
+@require_safe
 def task_results(request: AuthedRequest) -> HttpResponse:
     require_task_viewer(request.user)
     status = request.GET.get("status", "")

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from peerlearn.people.access import can, get_membership_for_user, get_team_for_user
@@ -41,7 +41,7 @@ from peerlearn.people.services import (
     membership_remove,
     membership_set,
 )
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 TEMPLATE = "people/team_members.html"
 
@@ -109,6 +109,7 @@ def _members_url(team: Team) -> str:
 
 
 @login_required
+@require_safe
 def team_members(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.MANAGE)
     return _render_page(request, team)
@@ -207,6 +208,7 @@ def _form_problems(membership: Membership, form: MembershipRowForm) -> str:
 
 
 @login_required
+@require_GET_or_POST
 def membership_remove_confirm(
     request: AuthedRequest, team_id: int, membership_id: int
 ) -> HttpResponse:

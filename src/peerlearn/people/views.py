@@ -17,7 +17,7 @@ from peerlearn.people.forms import AccountPasswordChangeForm, ProfileForm, apply
 from peerlearn.people.models import User
 from peerlearn.people.services import person_update_profile
 from peerlearn.web.auth_views import PasswordResetConfirmView
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 
 def _profile_initial(person: User) -> dict[str, str]:
@@ -43,6 +43,7 @@ def _render_account(
 
 
 @login_required
+@require_GET_or_POST
 def account(request: AuthedRequest) -> HttpResponse:
     person = request.user
     if request.method != "POST":

@@ -7,6 +7,7 @@ anyone of that organisation (who is told 403, not 404, when asking for more).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from peerlearn.people.access import (
@@ -16,6 +17,7 @@ from peerlearn.people.access import (
     scoped_access,
     team_role,
 )
+from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.models import Audience, Series, Session
 
@@ -81,6 +83,31 @@ def can_session(user: AnyUser, item: Session | Series, action: SessionAction) ->
         user, item, item.team, role=team_role(user, item.team), open_to_organisation=_open
     )
     return scoped is not None and scoped.allows(_TEAM_ACTION[action])
+
+
+def can_session_as(
+    user: AnyUser, item: Session | Series, action: SessionAction, *, role: str | None
+) -> bool:
+    """``can_session`` for a caller that already read the user's role in the item's team."""
+    scoped = scoped_access(user, item, item.team, role=role, open_to_organisation=_open)
+    return scoped is not None and scoped.allows(_TEAM_ACTION[action])
+
+
+def people_with_session_access(
+    people: Iterable[User], item: Session | Series, action: SessionAction = SessionAction.VIEW
+) -> list[User]:
+    """Those of ``people`` who may do ``action`` on ``item`` now (one query for all).
+
+    What mail and feeds deliver is checked here at the moment it is produced: an RSVP
+    or a role outlives a membership, access does not.
+    """
+    candidates = list(people)
+    roles = dict(
+        Membership.objects.filter(
+            team_id=item.team_id, user_id__in=[p.pk for p in candidates]
+        ).values_list("user_id", "role")
+    )
+    return [p for p in candidates if can_session_as(p, item, action, role=roles.get(p.pk))]
 
 
 def session_allows(scoped: ScopedAccess[Session], action: SessionAction) -> bool:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from peerlearn.engines.schedule import ical
 from peerlearn.people.access import get_team_for_user, teams_visible_to
@@ -35,6 +35,7 @@ def _feed_rows(person: User) -> list[dict[str, object]]:
 
 
 @login_required
+@require_safe
 def calendar_settings(request: AuthedRequest) -> HttpResponse:
     return render(request, "schedule/calendar_settings.html", {"rows": _feed_rows(request.user)})
 
@@ -66,12 +67,12 @@ def calendar_feed_action(request: AuthedRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     subscription = feeds.feed_for_token(token)
     if subscription.team is not None:
-        events = calendar.team_events([subscription.team.pk])
+        entries = calendar.team_events([subscription.team.pk])
         name = f"peerlearn · {subscription.team.name}"
     else:
-        events = calendar.person_events(subscription.owner)
+        entries = calendar.person_events(subscription.owner)
         name = f"peerlearn · {subscription.owner.name}"
-    body = calendar.feed_body(events, name=name)
+    body = calendar.feed_body(entries, name=name)
     etag = ical.etag(body)
     stamp = int(feeds.calendar_feed_note_content(feed=subscription, etag=etag).timestamp())
     not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)
@@ -87,6 +88,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def history(request: AuthedRequest, person_id: int | None = None) -> HttpResponse:
     """A person's sessions attended and facilitated, limited to teams the viewer sees."""
     if person_id is None or person_id == request.user.pk:

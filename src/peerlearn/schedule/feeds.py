@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from peerlearn.audit.services import audit_record
 from peerlearn.people.access import can
 from peerlearn.people.models import Team, User
 from peerlearn.people.roles import TeamAction
@@ -29,21 +30,38 @@ def token_hash(token: str) -> str:
 def calendar_feed_create(*, owner: User, team: Team | None = None) -> tuple[CalendarFeed, str]:
     """A new secret URL for the owner's feed (personal, or of ``team``); replaces the
     previous one, which stops working. Returns the feed and the token to show once."""
-    CalendarFeed.objects.filter(owner=owner, team=team).delete()
+    replaced, _ = CalendarFeed.objects.filter(owner=owner, team=team).delete()
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(owner=owner, team=team, token_hash=token_hash(token))
+    _feed_change_record(feed, "calendar_feed.created", replaced=bool(replaced))
     return feed, token
 
 
 @transaction.atomic
 def calendar_feed_revoke(*, owner: User, team: Team | None = None) -> int:
-    deleted, _ = CalendarFeed.objects.filter(owner=owner, team=team).delete()
+    feeds = list(CalendarFeed.objects.filter(owner=owner, team=team).select_related("team"))
+    for feed in feeds:
+        _feed_change_record(feed, "calendar_feed.revoked")
+    deleted, _ = CalendarFeed.objects.filter(pk__in=[feed.pk for feed in feeds]).delete()
     return deleted
+
+
+def _feed_change_record(feed: CalendarFeed, action: str, **details: object) -> None:
+    # Who made or ended which link, never the token (only its owner ever sees it).
+    audit_record(
+        actor=feed.owner,
+        organisation=feed.owner.organisation_id,
+        action=action,
+        target=feed,
+        details={"owner": feed.owner_id, "team": feed.team_id, **details},
+    )
 
 
 @transaction.atomic
 def calendar_feeds_revoke_all(*, owner: User) -> int:
-    """End every feed URL of the owner, personal and of teams (e.g. with a new password)."""
+    """End every feed URL of the owner, personal and of teams (e.g. with a new password).
+
+    Audited by the caller, as part of the change it belongs to (account_services)."""
     deleted, _ = CalendarFeed.objects.filter(owner=owner).delete()
     return deleted
 

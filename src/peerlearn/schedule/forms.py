@@ -2,7 +2,9 @@
 
 The forms check what a person can fix on the spot (format durations, links, times that
 a DST change skips); the services check everything again, so the API and the command
-line get the same rules.
+line get the same rules. Every form is hardened (`peerlearn.validation`): one-line text
+refuses control characters, descriptions keep line breaks but not NUL, links are
+http(s), dates lie between 1970 and 2100; people are chosen by an id that must be one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from peerlearn.engines.schedule import formats, timezones
 from peerlearn.people.forms import TIME_ZONE_CHOICES, PlainSelect
@@ -23,24 +26,52 @@ from peerlearn.schedule.models import (
     Series,
     SessionStatus,
 )
+from peerlearn.schedule.rules import change_link_problem
+from peerlearn.validation import HardenedFormMixin, check_web_url, parse_id
 
 WHITEBOARD_HELP = "An https:// link to Whimsical, Excalidraw, Miro or similar."
 
 
-def team_people(team: Team) -> forms.ModelChoiceField[User]:
-    return forms.ModelChoiceField(
+def _refuse_non_ids(field: forms.ModelChoiceField[User], values: list[Any]) -> None:
+    # A value that cannot be an id (10**30, "-1", "x") never reaches the database, where
+    # it overflowed the integer column (a 500) instead of being a wrong choice.
+    for value in values:
+        try:
+            parse_id(value)
+        except Http404:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ascii(str(value)[:20])},  # shown escaped, never raw
+            ) from None
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    def to_python(self, value: Any) -> User | None:
+        if value not in self.empty_values:
+            _refuse_non_ids(self, [value])
+        return super().to_python(value)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField[User]):
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            _refuse_non_ids(self, list(value))
+        return super().clean(value)
+
+
+def team_people(team: Team) -> PersonChoiceField:
+    return PersonChoiceField(
         queryset=User.objects.filter(memberships__team=team).order_by("display_name", "username"),
         required=False,
     )
 
 
 def _https(value: str) -> str:
-    if value and not value.lower().startswith("https://"):
-        raise ValidationError("Use an https:// link (e.g. https://excalidraw.com/…).")
-    return value
+    return check_web_url(value, https_only=True)
 
 
-class _FormatTimingMixin(forms.Form):
+class _FormatTimingMixin(HardenedFormMixin, forms.Form):
     """What session and series forms share: the format's duration range, https links."""
 
     def clean_whiteboard_link(self) -> str:
@@ -92,6 +123,13 @@ class SessionForm(_FormatTimingMixin, forms.Form):
         self.fields["co_facilitator"].label = "Co-facilitator"
         if editing:
             del self.fields["status"]  # status changes have their own buttons
+
+    def clean_change_link(self) -> str:
+        link: str = self.cleaned_data["change_link"]
+        problem = change_link_problem(link)
+        if problem:
+            raise ValidationError(problem)
+        return link
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -188,7 +226,7 @@ class SeriesForm(_FormatTimingMixin, forms.ModelForm[Series]):
         pass
 
 
-class MoveForm(forms.Form):
+class MoveForm(HardenedFormMixin, forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="New date")
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="New time")
 
@@ -211,18 +249,18 @@ class MoveForm(forms.Form):
         return cleaned
 
 
-class FacilitatorForm(forms.Form):
+class FacilitatorForm(HardenedFormMixin, forms.Form):
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["facilitator"] = team_people(team)
 
 
-class SkipForm(forms.Form):
+class SkipForm(HardenedFormMixin, forms.Form):
     on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date to skip")
     reason = forms.CharField(max_length=200, required=False, help_text="E.g. a holiday.")
 
 
-class RolesForm(forms.Form):
+class RolesForm(HardenedFormMixin, forms.Form):
     """One multiple choice per role of the session's format (author, guide, reviewers…)."""
 
     def __init__(self, *args: Any, team: Team, format_key: str, **kwargs: Any) -> None:
@@ -230,7 +268,7 @@ class RolesForm(forms.Form):
         people = User.objects.filter(memberships__team=team).order_by("display_name", "username")
         self.format = formats.get_format(format_key)
         for role in self.format.roles:
-            self.fields[role.key] = forms.ModelMultipleChoiceField(
+            self.fields[role.key] = PeopleChoiceField(
                 queryset=people,
                 required=False,
                 label=role.label if role.max_people == 1 else f"{role.label}s",
@@ -238,10 +276,10 @@ class RolesForm(forms.Form):
             )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(HardenedFormMixin, forms.Form):
     def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"] = forms.ModelMultipleChoiceField(
+        self.fields["attendees"] = PeopleChoiceField(
             queryset=User.objects.filter(pk__in=[p.pk for p in candidates]).order_by(
                 "display_name", "username"
             ),

@@ -214,6 +214,14 @@ class Session(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
 
+    @property
+    def change_link_is_web(self) -> bool:
+        """Whether the change under discussion is a link to open (a commit range is not).
+        A row saved before links were checked may hold a `javascript:` one: text only."""
+        from peerlearn.validation import web_url_problem
+
+        return bool(self.change_link) and web_url_problem(self.change_link) is None
+
 
 class SessionRole(models.Model):
     """A person's part in a session: facilitator, co-facilitator or a format role."""

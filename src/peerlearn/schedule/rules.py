@@ -1,18 +1,21 @@
-"""Translate series rows into the schedule engine's plain objects, and its errors back.
+"""Translate series rows into the schedule engine's plain objects, and its errors back;
+and the input rules sessions and series share (`field_problems`, `change_link_problem`).
 
 The engine (`peerlearn.engines.schedule`) owns recurrence: nothing here expands a rule
-by itself. This module only maps fields, so views, services and feeds agree on it.
+by itself. This module only maps fields, so views, services and feeds agree on it. The
+input rules are `peerlearn.validation`'s, applied to the schedule's fields by kind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
-from peerlearn.engines.schedule import recurrence
+from peerlearn.engines.schedule import formats, recurrence
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.engines.schedule.patterns import (
     MonthlyNthWeekday,
@@ -23,6 +26,12 @@ from peerlearn.engines.schedule.patterns import (
 )
 from peerlearn.people.models import User
 from peerlearn.schedule.models import Frequency, Series, Session, SessionRole, SessionStatus
+from peerlearn.validation import (
+    date_problem,
+    multi_line_problem,
+    single_line_problem,
+    web_url_problem,
+)
 
 # Engine input names → the form field that shows the message.
 _FIELD_FOR = {
@@ -38,7 +47,68 @@ _FIELD_FOR = {
     "count": "until",
     "format": "format",
     "roles": "roles",
+    "starts_on": "starts_on",
+    "sprint_start": "sprint_start",
 }
+
+# The schedule's fields by kind; forms get the same rules from `harden_form`.
+SINGLE_LINE_FIELDS = ("title", "location")
+MULTI_LINE_FIELDS = ("topic", "notes")
+# Whiteboards and video calls are opened by every attendee: https only.
+HTTPS_LINK_FIELDS = ("video_link", "whiteboard_link")
+DATE_FIELDS = ("starts_on", "until", "sprint_start")
+
+
+def change_link_problem(link: str) -> str | None:
+    """The change under discussion is an http(s) link or a commit range, in any format.
+
+    The format's own rule (Code Review needs one) is the engine's
+    `formats.change_link_problem`.
+    """
+    if not link:
+        return None
+    problem = single_line_problem(link)
+    if problem is None and formats.is_commit_range(link):
+        return None
+    return problem or web_url_problem(link)
+
+
+def field_problems(item: Session | Series) -> dict[str, list[str]]:
+    """What `peerlearn.validation` finds wrong in the text, link and date fields of a
+    session or series, by field: the services' check of what forms check at the door."""
+    errors: dict[str, list[str]] = {}
+
+    def note(field: str, problem: str | None) -> None:
+        if problem:
+            errors.setdefault(field, []).append(problem)
+
+    for name in SINGLE_LINE_FIELDS:
+        note(name, single_line_problem(getattr(item, name)))
+    for name in MULTI_LINE_FIELDS:
+        if hasattr(item, name):
+            note(name, multi_line_problem(getattr(item, name)))
+    for name in HTTPS_LINK_FIELDS:
+        link = getattr(item, name)
+        note(name, web_url_problem(link, https_only=True) if link else None)
+    if isinstance(item, Session):
+        note("change_link", change_link_problem(item.change_link))
+        note("starts_at", start_problem(item))
+    else:
+        for name in DATE_FIELDS:
+            day = getattr(item, name)
+            note(name, date_problem(day) if day is not None else None)
+    return errors
+
+
+def start_problem(session: Session) -> str | None:
+    """The start must fall in the date range on the session's own calendar."""
+    start = session.starts_at
+    if start is None or start.tzinfo is None:
+        return None  # the services say "needs a time zone"
+    # Far outside the range, or an unknown zone (its own message): judge it as given.
+    with contextlib.suppress(OverflowError, ValueError, KeyError):
+        start = start.astimezone(ZoneInfo(session.time_zone))
+    return date_problem(start)
 
 
 def as_validation_error(error: ScheduleError) -> ValidationError:

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
@@ -31,6 +30,7 @@ from peerlearn.schedule.models import (
     SessionStatus,
 )
 from peerlearn.schedule.rules import engine_series
+from peerlearn.schedule.when import zone_or_utc
 
 if TYPE_CHECKING:
     from peerlearn.people.access import ScopedAccess
@@ -135,7 +135,7 @@ def leading_names_of(session_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
 def _slot_of_session(session: Session, facilitators: tuple[str, ...] | None = None) -> Slot:
     """`facilitators`: the session's leading names when read already (leading_names_of);
     else from its prefetched roles."""
-    tz = ZoneInfo(session.time_zone)
+    tz = zone_or_utc(session.time_zone)
     return Slot(
         title=session.title,
         team_id=session.team_id,

@@ -17,7 +17,9 @@ from django.utils import timezone
 from peerlearn.engines.schedule import formats, recurrence
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.models import Membership, Team, User
+from peerlearn.schedule.audit_events import cancellation_record
 from peerlearn.schedule.models import (
+    Rsvp,
     Series,
     SeriesSkip,
     Session,
@@ -25,8 +27,14 @@ from peerlearn.schedule.models import (
     SessionStatus,
     new_uid,
 )
-from peerlearn.schedule.rules import as_validation_error, engine_series
-from peerlearn.schedule.services import _set_leading_roles, session_set_status, session_update
+from peerlearn.schedule.rules import as_validation_error, engine_series, field_problems
+from peerlearn.schedule.services import (
+    _set_leading_roles,
+    rsvp_set,
+    session_set_status,
+    session_update,
+)
+from peerlearn.validation import check_date, check_single_line
 
 RULE_FIELDS = (
     "time_zone",
@@ -55,7 +63,8 @@ SERIES_FIELDS = frozenset(RULE_FIELDS + COPIED_FIELDS)
 
 
 def validate_series(series: Series) -> recurrence.Series:
-    errors: dict[str, list[str]] = {}
+    """The shared input rules, the format's, the model's and the engine's, by field."""
+    errors = field_problems(series)
     try:
         fmt = formats.get_format(series.format)
     except ScheduleError as error:
@@ -63,14 +72,10 @@ def validate_series(series: Series) -> recurrence.Series:
     problem = formats.duration_problem(fmt, series.duration_minutes)
     if problem:
         errors["duration_minutes"] = [problem]
-    for name in ("whiteboard_link", "video_link"):
-        link = getattr(series, name)
-        if link and not link.lower().startswith("https://"):
-            errors[name] = ["Use an https:// link (e.g. https://excalidraw.com/…)."]
     try:
         # The protected-slot constraint is settled by _claim_protected_slot; the database
-        # still enforces every constraint.
-        series.full_clean(validate_constraints=False)
+        # still enforces every constraint. Fields already refused are not judged again.
+        series.full_clean(exclude=list(errors), validate_constraints=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -143,8 +148,11 @@ def series_update(
     changes: Mapping[str, Any],
     facilitator: User | None,
     co_facilitator: User | None,
+    is_protected_slot: bool | None = None,
     now: dt.datetime | None = None,
 ) -> Series:
+    """Change a series and, with ``is_protected_slot``, whether it is the protected slot,
+    in one transaction: a refused part leaves all of it unchanged."""
     unknown = set(changes) - SERIES_FIELDS
     if unknown:
         raise TypeError(f"Unknown series fields: {', '.join(sorted(unknown))}")
@@ -156,6 +164,8 @@ def series_update(
     locked.facilitator, locked.co_facilitator = facilitator, co_facilitator
     new_rule = validate_series(locked)
     _require_members(locked.team, facilitator, co_facilitator)
+    if is_protected_slot is not None and is_protected_slot != locked.is_protected_slot:
+        series_set_protected(series=locked, protected=is_protected_slot)
     changed = {n for n in SERIES_FIELDS if getattr(locked, n) != before[n]}
     people_changed = old_people != (locked.facilitator_id, locked.co_facilitator_id)
     if not changed and not people_changed:
@@ -228,7 +238,9 @@ def _propagate(
 
 
 @transaction.atomic
-def series_cancel(*, series: Series, now: dt.datetime | None = None) -> Series:
+def series_cancel(
+    *, series: Series, now: dt.datetime | None = None, actor: User | None = None
+) -> Series:
     """End the series: calendars drop it; future occurrences are cancelled too."""
     locked = Series.objects.select_for_update().get(pk=series.pk)
     if locked.cancelled_at is not None:
@@ -239,6 +251,7 @@ def series_cancel(*, series: Series, now: dt.datetime | None = None) -> Series:
     locked.sequence += 1
     locked.updated_at = moment
     locked.save()
+    cancellation_record(item=locked, actor=actor)
     Session.objects.filter(series=locked, starts_at__gte=moment).update(
         status=SessionStatus.CANCELLED, updated_at=moment
     )
@@ -249,7 +262,9 @@ def series_cancel(*, series: Series, now: dt.datetime | None = None) -> Series:
 @transaction.atomic
 def series_set_protected(*, series: Series, protected: bool) -> Series:
     if protected and series.cancelled_at is not None:
-        raise ValidationError("A cancelled series cannot be the protected learning slot.")
+        raise ValidationError(
+            {"is_protected_slot": ["A cancelled series cannot be the protected learning slot."]}
+        )
     if protected:
         _claim_protected_slot(series)
     series.is_protected_slot = protected
@@ -259,6 +274,9 @@ def series_set_protected(*, series: Series, protected: bool) -> Series:
 
 @transaction.atomic
 def series_skip_add(*, series: Series, on: dt.date, reason: str = "") -> SeriesSkip:
+    check_date(on, field="on")
+    check_single_line(reason, field="reason")
+    SeriesSkip(series=series, on=on, reason=reason).clean_fields(exclude=["series"])
     locked = Series.objects.select_for_update().get(pk=series.pk)
     rule = engine_series(locked)
     tz = rule.tz
@@ -341,6 +359,14 @@ def occurrence_materialise(*, series: Series, original_start: dt.datetime) -> Se
 
 
 @transaction.atomic
+def occurrence_rsvp_set(
+    *, series: Series, original_start: dt.datetime, person: User, answer: str
+) -> Rsvp:
+    session = occurrence_materialise(series=series, original_start=original_start)
+    return rsvp_set(session=session, person=person, answer=answer)
+
+
+@transaction.atomic
 def occurrence_move(
     *, series: Series, original_start: dt.datetime, starts_at: dt.datetime
 ) -> Session:
@@ -349,9 +375,11 @@ def occurrence_move(
 
 
 @transaction.atomic
-def occurrence_cancel(*, series: Series, original_start: dt.datetime) -> Session:
+def occurrence_cancel(
+    *, series: Series, original_start: dt.datetime, actor: User | None = None
+) -> Session:
     session = occurrence_materialise(series=series, original_start=original_start)
-    return session_set_status(session=session, status=SessionStatus.CANCELLED)
+    return session_set_status(session=session, status=SessionStatus.CANCELLED, actor=actor)
 
 
 @transaction.atomic

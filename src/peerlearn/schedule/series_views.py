@@ -11,22 +11,34 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from peerlearn.engines.schedule import ical, recurrence
+from peerlearn.engines.schedule import recurrence
+from peerlearn.engines.schedule.bounds import in_planned_range
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import fragments, series_services
 from peerlearn.schedule.access import SessionAction, get_series_access, get_series_for_user
 from peerlearn.schedule.calendar import series_event, with_calendar_relations
 from peerlearn.schedule.conflicts import series_conflicts
+from peerlearn.schedule.downloads import calendar_download
 from peerlearn.schedule.forms import FacilitatorForm, MoveForm, SeriesForm, SkipForm
 from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionStatus
 from peerlearn.schedule.rules import engine_series
-from peerlearn.schedule.selectors import SERIES_PAGE_WEEKS, parse_occurrence_key, series_page
-from peerlearn.schedule.views import attach_errors, rsvp_response, session_page_context
-from peerlearn.web.http import AuthedRequest
+from peerlearn.schedule.selectors import (
+    SERIES_PAGE_WEEKS,
+    occurrence_key,
+    parse_occurrence_key,
+    series_page,
+)
+from peerlearn.schedule.views import (
+    attach_errors,
+    rsvp_refused,
+    session_page_context,
+)
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 PERSON_FIELDS = ("facilitator", "co_facilitator", "is_protected_slot")
 
@@ -36,6 +48,7 @@ def _series_changes(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
+@require_GET_or_POST
 def series_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
     initial = {"time_zone": request.user.time_zone, "interval": 1, "duration_minutes": 45}
@@ -66,6 +79,7 @@ def _warn(request: AuthedRequest, series: Series) -> None:
 
 
 @login_required
+@require_GET_or_POST
 def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
     form = SeriesForm(request.POST or None, team=series.team, instance=series)
@@ -77,11 +91,8 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
                 changes=_series_changes(data),
                 facilitator=data["facilitator"],
                 co_facilitator=data["co_facilitator"],
+                is_protected_slot=data["is_protected_slot"],
             )
-            if data["is_protected_slot"] != series.is_protected_slot:
-                series_services.series_set_protected(
-                    series=series, protected=data["is_protected_slot"]
-                )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -93,6 +104,7 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
     access = get_series_access(request.user, series_id, SessionAction.VIEW)
     page = series_page(access, now=timezone.now())
@@ -125,7 +137,7 @@ def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
 @require_POST
 def series_cancel(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
-    series_services.series_cancel(series=series)
+    series_services.series_cancel(series=series, actor=request.user)
     messages.success(request, f"“{series.title}” has ended; its future sessions are cancelled.")
     return redirect("schedule:team_sessions", series.team_id)
 
@@ -160,29 +172,25 @@ def series_skip_remove(request: AuthedRequest, series_id: int, skip_id: int) -> 
 
 
 @login_required
+@require_safe
 def series_ics(request: AuthedRequest, series_id: int) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
     series = with_calendar_relations(Series.objects.filter(pk=series.pk)).get()
-    body = ical.to_bytes(ical.calendar([series_event(series)], method=ical.Method.PUBLISH))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="series-{series.pk}.ics"'
-    return response
+    return calendar_download(
+        lambda: series_event(series),
+        filename=f"series-{series.pk}.ics",
+        item=f"series {series.pk} ({series.title})",
+        organisation_id=series.team.organisation_id,
+    )
 
 
 def _original_start(series: Series, key: str) -> dt.datetime:
     moment = parse_occurrence_key(key)
-    if moment is None:
+    # One spelling per occurrence, and none in year 9999: no series meets outside the
+    # engine's range (whose last local day may be the next day in UTC).
+    if moment is None or occurrence_key(moment) != key or not in_planned_range(moment):
         raise Http404("No such occurrence.")
     return moment
-
-
-def _materialise(series: Series, key: str) -> Session:
-    try:
-        return series_services.occurrence_materialise(
-            series=series, original_start=_original_start(series, key)
-        )
-    except series_services.NoSuchOccurrence:
-        raise Http404("No such occurrence.") from None
 
 
 def _preview(series: Series, original_start: dt.datetime) -> Session:
@@ -200,6 +208,7 @@ def _preview(series: Series, original_start: dt.datetime) -> Session:
 
 
 @login_required
+@require_safe
 def occurrence_detail(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
     original_start = _original_start(series, key)
@@ -218,13 +227,31 @@ def occurrence_detail(request: AuthedRequest, series_id: int, key: str) -> HttpR
 @require_POST
 def occurrence_rsvp(request: AuthedRequest, series_id: int, key: str) -> HttpResponse:
     series = get_series_for_user(request.user, series_id, SessionAction.RSVP)
-    session = _materialise(series, key)
-    response = rsvp_response(request, session, request.POST.get("answer", ""))
-    if request.htmx and response.status_code == 200:
+    original_start = _original_start(series, key)
+    try:
+        rsvp = series_services.occurrence_rsvp_set(
+            series=series,
+            original_start=original_start,
+            person=request.user,
+            answer=request.POST.get("answer", ""),
+        )
+    except series_services.NoSuchOccurrence:
+        raise Http404("No such occurrence.") from None
+    except ValidationError as error:
+        # Nothing was saved: show the date as it was, a row or still the rule's preview.
+        row = Session.objects.filter(series=series, original_start=original_start).first()
+        if row is not None:
+            return rsvp_refused(request, row, error, back=row.get_absolute_url())
+        page = reverse("schedule:occurrence", args=[series.pk, key])
+        preview = _preview(series, original_start)
+        return rsvp_refused(request, preview, error, back=page, rsvp_url=request.path)
+    if request.htmx:
         # The page was a preview; send the browser to the saved session's own page.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = session.get_absolute_url()
-    return response
+        response["HX-Redirect"] = rsvp.session.get_absolute_url()
+        return response
+    messages.success(request, "Your answer is saved.")
+    return redirect("schedule:session", rsvp.session_id)
 
 
 @login_required
@@ -255,7 +282,7 @@ def occurrence_cancel(request: AuthedRequest, series_id: int, key: str) -> HttpR
     series = get_series_for_user(request.user, series_id, SessionAction.EDIT)
     try:
         session = series_services.occurrence_cancel(
-            series=series, original_start=_original_start(series, key)
+            series=series, original_start=_original_start(series, key), actor=request.user
         )
     except series_services.NoSuchOccurrence:
         raise Http404("No such occurrence.") from None

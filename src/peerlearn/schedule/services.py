@@ -19,6 +19,7 @@ from peerlearn.engines.schedule import formats
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.engines.schedule.timezones import aware_exists
 from peerlearn.people.models import Membership, Team, User
+from peerlearn.schedule.audit_events import cancellation_record
 from peerlearn.schedule.models import (
     Attendance,
     Audience,
@@ -29,7 +30,7 @@ from peerlearn.schedule.models import (
     SessionRole,
     SessionStatus,
 )
-from peerlearn.schedule.rules import as_validation_error
+from peerlearn.schedule.rules import as_validation_error, field_problems
 
 # A change to any of these is visible in a calendar, so it bumps SEQUENCE and re-invites.
 CALENDAR_FIELDS = (
@@ -51,8 +52,9 @@ EDITABLE_FIELDS = frozenset(CALENDAR_FIELDS) - {"status"}
 
 
 def validate_session_fields(session: Session) -> None:
-    """Format rules from the engine plus model validation, as one ValidationError."""
-    errors: dict[str, list[str]] = {}
+    """The shared input rules, format rules from the engine and model validation, as one
+    ValidationError by field."""
+    errors = field_problems(session)
     try:
         fmt = formats.get_format(session.format)
     except ScheduleError as error:
@@ -61,18 +63,16 @@ def validate_session_fields(session: Session) -> None:
     if problem:
         errors["duration_minutes"] = [problem]
     link_problem = formats.change_link_problem(fmt, session.change_link)
-    if link_problem:
+    if link_problem and "change_link" not in errors:
         errors["change_link"] = [link_problem]
     if session.starts_at.tzinfo is None:
         errors["starts_at"] = ["The start needs a time zone."]
-    elif not aware_exists(session.starts_at):
+    elif "starts_at" not in errors and not aware_exists(session.starts_at):
         errors["starts_at"] = ["That time does not exist in this zone (daylight saving)."]
-    for name in ("whiteboard_link", "video_link"):
-        link = getattr(session, name)
-        if link and not link.lower().startswith("https://"):
-            errors[name] = ["Use an https:// link (e.g. https://excalidraw.com/…)."]
     try:
-        session.full_clean(exclude=["ends_at"])
+        # Fields already refused are not judged again (Django's own URL message would
+        # only repeat the one above).
+        session.full_clean(exclude=["ends_at", *errors])
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -220,18 +220,21 @@ _ALLOWED_MOVES = {
 
 
 @transaction.atomic
-def session_set_status(*, session: Session, status: str) -> Session:
+def session_set_status(*, session: Session, status: str, actor: User | None = None) -> Session:
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if status == locked.status:
         return locked
     if status not in _ALLOWED_MOVES[SessionStatus(locked.status)]:
+        shown = status if status in SessionStatus.values else repr(status[:40])
         raise ValidationError(
-            f"A {locked.get_status_display().lower()} session cannot become {status}."
+            f"A {locked.get_status_display().lower()} session cannot become {shown}."
         )
     locked.status = status
     locked.sequence += 1
     locked.updated_at = timezone.now()
     locked.save(update_fields=["status", "sequence", "updated_at"])
+    if status == SessionStatus.CANCELLED:
+        cancellation_record(item=locked, actor=actor)
     _touch_series(locked)
     if status != SessionStatus.DONE:
         announce_after_commit(locked)
@@ -268,7 +271,7 @@ def session_set_format_roles(
 @transaction.atomic
 def rsvp_set(*, session: Session, person: User, answer: str) -> Rsvp:
     if answer not in RsvpAnswer.values:
-        raise ValidationError(f"{answer!r} is not an answer; use going, maybe or not_going.")
+        raise ValidationError(f"{answer[:40]!r} is not an answer; use going, maybe or not_going.")
     current = Session.objects.select_for_update().get(pk=session.pk)
     if current.status in (SessionStatus.CANCELLED, SessionStatus.DONE):
         raise ValidationError(f"This session is {current.get_status_display().lower()}.")

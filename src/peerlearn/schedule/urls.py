@@ -1,36 +1,37 @@
 from django.urls import path
 
+import peerlearn.web.converters  # noqa: F401  (registers <id:…>)
 from peerlearn.schedule import feed_views, series_views, views
 
 app_name = "schedule"
 
-OCCURRENCE = "series/<int:series_id>/occurrences/<str:key>/"
+OCCURRENCE = "series/<id:series_id>/occurrences/<str:key>/"
 
 urlpatterns = [
-    path("teams/<int:team_id>/sessions/", views.team_sessions, name="team_sessions"),
-    path("teams/<int:team_id>/sessions/new/", views.session_create, name="session_create"),
-    path("sessions/<int:session_id>/", views.session_detail, name="session"),
-    path("sessions/<int:session_id>/edit/", views.session_edit, name="session_edit"),
-    path("sessions/<int:session_id>/status/", views.session_status, name="session_status"),
-    path("sessions/<int:session_id>/roles/", views.session_roles, name="session_roles"),
-    path("sessions/<int:session_id>/rsvp/", views.session_rsvp, name="session_rsvp"),
+    path("teams/<id:team_id>/sessions/", views.team_sessions, name="team_sessions"),
+    path("teams/<id:team_id>/sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<id:session_id>/", views.session_detail, name="session"),
+    path("sessions/<id:session_id>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<id:session_id>/status/", views.session_status, name="session_status"),
+    path("sessions/<id:session_id>/roles/", views.session_roles, name="session_roles"),
+    path("sessions/<id:session_id>/rsvp/", views.session_rsvp, name="session_rsvp"),
     path(
-        "sessions/<int:session_id>/attendance/",
+        "sessions/<id:session_id>/attendance/",
         views.session_attendance,
         name="session_attendance",
     ),
-    path("sessions/<int:session_id>/session.ics", views.session_ics, name="session_ics"),
-    path("teams/<int:team_id>/series/new/", series_views.series_create, name="series_create"),
-    path("series/<int:series_id>/", series_views.series_detail, name="series"),
-    path("series/<int:series_id>/edit/", series_views.series_edit, name="series_edit"),
-    path("series/<int:series_id>/cancel/", series_views.series_cancel, name="series_cancel"),
-    path("series/<int:series_id>/skips/", series_views.series_skip_add, name="series_skip_add"),
+    path("sessions/<id:session_id>/session.ics", views.session_ics, name="session_ics"),
+    path("teams/<id:team_id>/series/new/", series_views.series_create, name="series_create"),
+    path("series/<id:series_id>/", series_views.series_detail, name="series"),
+    path("series/<id:series_id>/edit/", series_views.series_edit, name="series_edit"),
+    path("series/<id:series_id>/cancel/", series_views.series_cancel, name="series_cancel"),
+    path("series/<id:series_id>/skips/", series_views.series_skip_add, name="series_skip_add"),
     path(
-        "series/<int:series_id>/skips/<int:skip_id>/delete/",
+        "series/<id:series_id>/skips/<id:skip_id>/delete/",
         series_views.series_skip_remove,
         name="series_skip_remove",
     ),
-    path("series/<int:series_id>/series.ics", series_views.series_ics, name="series_ics"),
+    path("series/<id:series_id>/series.ics", series_views.series_ics, name="series_ics"),
     path(OCCURRENCE, series_views.occurrence_detail, name="occurrence"),
     path(OCCURRENCE + "rsvp/", series_views.occurrence_rsvp, name="occurrence_rsvp"),
     path(OCCURRENCE + "move/", series_views.occurrence_move, name="occurrence_move"),
@@ -44,5 +45,5 @@ urlpatterns = [
     path("calendar/feeds/", feed_views.calendar_feed_action, name="calendar_feed_action"),
     path("calendar/feeds/<str:token>.ics", feed_views.feed, name="feed"),
     path("me/history/", feed_views.history, name="my_history"),
-    path("people/<int:person_id>/history/", feed_views.history, name="history"),
+    path("people/<id:person_id>/history/", feed_views.history, name="history"),
 ]

@@ -11,9 +11,8 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from peerlearn.engines.schedule import ical
 from peerlearn.people.access import ScopedAccess, get_team_access, get_team_for_user
 from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import TeamAction
@@ -28,6 +27,7 @@ from peerlearn.schedule.access import (
 from peerlearn.schedule.agenda import agenda_of
 from peerlearn.schedule.calendar import single_event
 from peerlearn.schedule.conflicts import session_conflicts
+from peerlearn.schedule.downloads import calendar_download
 from peerlearn.schedule.forms import AttendanceForm, RolesForm, SessionForm
 from peerlearn.schedule.fragments import role_checkboxes, slot_rows
 from peerlearn.schedule.models import (
@@ -38,8 +38,12 @@ from peerlearn.schedule.models import (
     SessionRole,
     SessionStatus,
 )
-from peerlearn.schedule.selectors import TEAM_SESSIONS_WEEKS, session_page, team_sessions_page
-from peerlearn.web.http import AuthedRequest
+from peerlearn.schedule.selectors import (
+    TEAM_SESSIONS_WEEKS,
+    session_page,
+    team_sessions_page,
+)
+from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
 SESSION_FORM_FIELDS = (
     *("title", "format", "topic", "change_link", "notes", "audience", "time_zone"),
@@ -59,6 +63,7 @@ def attach_errors(form: Form, error: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     page = team_sessions_page(access.team.pk, now=timezone.now())
@@ -77,6 +82,7 @@ def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET_or_POST
 def session_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
     initial = {"time_zone": request.user.time_zone, "duration_minutes": 45}
@@ -111,6 +117,7 @@ def _warn_conflicts(request: AuthedRequest, session: Session) -> None:
 
 
 @login_required
+@require_GET_or_POST
 def session_edit(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id, SessionAction.EDIT)
     lead = {r.role: r.person for r in session.roles.filter(role__in=SessionRole.LEADING_ROLES)}
@@ -205,6 +212,7 @@ def _attendance_form(
 
 
 @login_required
+@require_safe
 def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
     access = get_session_access(request.user, session_id, SessionAction.VIEW)
     context = session_page_context(request, access.obj, access)
@@ -218,7 +226,7 @@ def session_status(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id, SessionAction.EDIT)
     status = request.POST.get("status", "")
     try:
-        services.session_set_status(session=session, status=status)
+        services.session_set_status(session=session, status=status, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -248,17 +256,29 @@ def session_roles(request: AuthedRequest, session_id: int) -> HttpResponse:
     return redirect("schedule:session", session.pk)
 
 
+def rsvp_refused(
+    request: AuthedRequest,
+    session: Session,
+    error: ValidationError,
+    *,
+    back: str,
+    rsvp_url: str | None = None,
+) -> HttpResponse:
+    if request.htmx:
+        # htmx does not swap error responses, so the fragment carries the message.
+        context = session_page_context(request, session)
+        context["rsvp_error"] = " ".join(error.messages)
+        context["rsvp_url"] = rsvp_url
+        return render(request, "schedule/session_detail.html#rsvp", context)
+    messages.error(request, " ".join(error.messages))
+    return redirect(back)
+
+
 def rsvp_response(request: AuthedRequest, session: Session, answer: str) -> HttpResponse:
     try:
         services.rsvp_set(session=session, person=request.user, answer=answer)
     except ValidationError as error:
-        if request.htmx:
-            # htmx does not swap error responses, so the fragment carries the message.
-            context = session_page_context(request, session)
-            context["rsvp_error"] = " ".join(error.messages)
-            return render(request, "schedule/session_detail.html#rsvp", context)
-        messages.error(request, " ".join(error.messages))
-        return redirect("schedule:session", session.pk)
+        return rsvp_refused(request, session, error, back=session.get_absolute_url())
     if request.htmx:
         context = session_page_context(request, session)
         return render(request, "schedule/session_detail.html#rsvp", context)
@@ -294,14 +314,19 @@ def session_attendance(request: AuthedRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def session_ics(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id, SessionAction.VIEW)
     if session.series_id is not None:
         from peerlearn.schedule.series_views import series_ics
 
         return series_ics(request, session.series_id)
-    session = Session.objects.prefetch_related("roles__person").get(pk=session.pk)
-    body = ical.to_bytes(ical.calendar([single_event(session)], method=ical.Method.PUBLISH))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
-    return response
+    session = (
+        Session.objects.select_related("team").prefetch_related("roles__person").get(pk=session.pk)
+    )
+    return calendar_download(
+        lambda: single_event(session),
+        filename=f"session-{session.pk}.ics",
+        item=f"session {session.pk} ({session.title})",
+        organisation_id=session.team.organisation_id,
+    )

@@ -39,7 +39,7 @@ RESET_LIMITED_MESSAGE = (
 )
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottledAuthenticationForm(HardenedFormMixin, AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
@@ -72,9 +72,15 @@ class PasswordResetView(auth_views.PasswordResetView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+class HardenedSetPasswordForm(HardenedFormMixin, SetPasswordForm[User]):
+    pass
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's, and a new password lifts the account's sign-in refusal (the refusal
     message offers a reset as the way out)."""
+
+    form_class = HardenedSetPasswordForm
 
     def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)

@@ -49,6 +49,10 @@ _FORMATS: dict[str, Callable[[dt.datetime], str]] = {
     "H:i": lambda m: f"{m:%H:%M}",
     "Y-m-d": lambda m: f"{m:%Y-%m-%d}",
     "j M": lambda m: f"{m.day} {_MONTHS[m.month - 1][:3]}",
+    "l j F": lambda m: f"{_DAYS[m.weekday()]} {m.day} {_MONTHS[m.month - 1]}",
+    "l j F Y, H:i": lambda m: (
+        f"{_DAYS[m.weekday()]} {m.day} {_MONTHS[m.month - 1]} {m.year}, {m:%H:%M}"
+    ),
     "D j M, H:i": lambda m: (
         f"{_DAYS[m.weekday()][:3]} {m.day} {_MONTHS[m.month - 1][:3]}, {m:%H:%M}"
     ),
@@ -58,20 +62,26 @@ _FORMATS: dict[str, Callable[[dt.datetime], str]] = {
 }
 
 
+def format_local(local: dt.datetime, fmt: str) -> str:
+    """`dateformat.format(local, fmt)`, in plain Python for the formats pages use."""
+    plain = _FORMATS.get(fmt)
+    return plain(local) if plain is not None else str(dateformat.format(local, fmt))
+
+
 def date(moment: dt.datetime, fmt: str, zone: dt.tzinfo) -> str:
     """`{{ moment|date:fmt }}` under `{% timezone zone %}` (escaped)."""
-    local = moment.astimezone(zone)
-    plain = _FORMATS.get(fmt)
-    return escape(plain(local) if plain is not None else dateformat.format(local, fmt))
+    return escape(format_local(moment.astimezone(zone), fmt))
 
 
 def when(moment: dt.datetime, fmt: str, *, viewer_zone: str, zone: str = "") -> str:
-    """What schedule/_when.html writes: the moment in the viewer's zone, and in `zone` too
-    when that differs."""
-    local = zone_of(viewer_zone)
-    text = f'<time datetime="{date(moment, "c", local)}">{date(moment, fmt, local)}</time>'
-    if zone and zone != viewer_zone:
-        text += f' <span class="muted">({date(moment, "H:i", zone_of(zone))} in {e(zone)})</span>'
+    """What schedule/_when.html writes, through the one formatter (schedule.when): the
+    moment in the viewer's zone, and the session's local time beside it when it differs."""
+    from peerlearn.schedule.when import when as when_of  # the formatter, not a page's part
+
+    shown = when_of(moment, reader_zone=viewer_zone or "UTC", zone=zone, format=fmt)
+    text = f'<time datetime="{date(moment, "c", zone_of(viewer_zone))}">{e(shown.text)}</time>'
+    if shown.beside:
+        text += f' <span class="muted">({e(shown.beside)})</span>'
     return text
 
 

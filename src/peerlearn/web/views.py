@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from peerlearn.people.access import get_team_access
 from peerlearn.people.fragments import team_page_rows
@@ -18,6 +19,7 @@ NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 
 
 @login_required
+@require_safe
 def dashboard(request: AuthedRequest) -> HttpResponse:
     cards = dashboard_teams(request.user)
     schedules = team_schedules([card.team.pk for card in cards], now=timezone.now())
@@ -26,6 +28,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     team = access.team
@@ -43,5 +46,6 @@ def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")

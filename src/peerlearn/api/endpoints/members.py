@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from peerlearn.api.auth import api_user
+from peerlearn.api.fields import id_in_path
 from peerlearn.api.pagination import Page
 from peerlearn.people.access import get_person_for_team, get_team_for_user
 from peerlearn.people.models import Membership, Team
@@ -67,7 +68,7 @@ def _membership_in(team: Team, user_id: int) -> Membership:
 
 @router.get("/teams/{team_id}/members", response=list[MemberOut], summary="Members of a team")
 @paginate(Page)
-def list_members(request: HttpRequest, team_id: int) -> Any:
+def list_members(request: HttpRequest, team_id: int = id_in_path()) -> Any:
     team = get_team_for_user(api_user(request), team_id, TeamAction.VIEW)
     return team_members(team)
 
@@ -78,7 +79,10 @@ def list_members(request: HttpRequest, team_id: int) -> Any:
     summary="Add a person to a team or change their role and joining date",
 )
 def set_member(
-    request: HttpRequest, team_id: int, user_id: int, payload: MembershipIn
+    request: HttpRequest,
+    payload: MembershipIn,
+    team_id: int = id_in_path(),
+    user_id: int = id_in_path(),
 ) -> Membership:
     actor = api_user(request)
     team = get_team_for_user(actor, team_id, TeamAction.MANAGE)
@@ -93,7 +97,9 @@ def set_member(
     response={204: None},
     summary="Remove a person from a team",
 )
-def remove_member(request: HttpRequest, team_id: int, user_id: int) -> Status[None]:
+def remove_member(
+    request: HttpRequest, team_id: int = id_in_path(), user_id: int = id_in_path()
+) -> Status[None]:
     actor = api_user(request)
     team = get_team_for_user(actor, team_id, TeamAction.MANAGE)
     membership_remove(membership=_membership_in(team, user_id), actor=actor)

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from peerlearn.api.auth import api_user
+from peerlearn.api.fields import id_in_path
 from peerlearn.api.pagination import Page
 from peerlearn.people.access import get_team_for_user, team_role, teams_visible_to
 from peerlearn.people.models import Membership, Team, User
@@ -56,7 +57,7 @@ def list_teams(request: HttpRequest) -> Any:
 
 
 @router.get("/teams/{team_id}", response=TeamOut, summary="One team")
-def get_team(request: HttpRequest, team_id: int) -> TeamOut:
+def get_team(request: HttpRequest, team_id: int = id_in_path()) -> TeamOut:
     user = api_user(request)
     team = get_team_for_user(user, team_id, TeamAction.VIEW)
     return TeamOut(

@@ -188,6 +188,14 @@ def role_problems(fmt: SessionFormat, people_by_role: Mapping[str, Sequence[str]
 _CHANGE_LINK = re.compile(r"^(https?://\S+|[0-9a-f]{7,40}\.\.\.?[0-9a-f]{7,40})$", re.IGNORECASE)
 
 
+_COMMIT_RANGE = re.compile(r"[0-9a-f]{7,40}\.\.\.?[0-9a-f]{7,40}", re.IGNORECASE)
+
+
+def is_commit_range(text: str) -> bool:
+    """A bare commit range such as ``abc1234..def5678`` (or ``...``)."""
+    return _COMMIT_RANGE.fullmatch(text) is not None
+
+
 def change_link_problem(fmt: SessionFormat, link: str) -> str | None:
     if not fmt.needs_change_link:
         return None

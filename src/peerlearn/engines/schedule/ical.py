@@ -376,8 +376,8 @@ def _moments(events: Sequence[CalendarEvent]) -> Iterable[dt.datetime]:
             continue
         series = event.schedule
         yield series.first_wall
-        if series.until is not None:
-            yield dt.datetime.combine(series.until, dt.time(), tzinfo=series.tz)
+        if series.last_day is not None:
+            yield dt.datetime.combine(series.last_day, dt.time(), tzinfo=series.tz)
         for _, override in series.overridden:
             if override.start is not None:
                 yield _ics_moment(override.start)

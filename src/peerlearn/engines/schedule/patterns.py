@@ -3,7 +3,9 @@
 Each pattern knows two things: the first date on or after a start date that it meets
 on (which becomes DTSTART, because RFC 5545 leaves a DTSTART outside the rule
 undefined), and the RRULE parts that repeat it. Everything else — time of day, zone,
-end, skips — belongs to the series.
+end, skips — belongs to the series. ``in_step_on_or_after`` jumps from one meeting to
+the first one on or after a later day in constant time, so a series whose first date
+is centuries before the engine's range starts at the range, in step with its rule.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Literal, TypedDict
 
 from dateutil import rrule
 
+from peerlearn.engines.schedule.bounds import LATEST_DAY, RANGE_TEXT
 from peerlearn.engines.schedule.errors import ScheduleError
 
 
@@ -59,6 +62,10 @@ class Weekly:
     def first_on_or_after(self, day: dt.date) -> dt.date:
         return day + dt.timedelta(days=(self.weekday - day.weekday()) % 7)
 
+    def in_step_on_or_after(self, first: dt.date, day: dt.date) -> dt.date:
+        """The first meeting on or after ``day`` of the rule whose first meeting is ``first``."""
+        return _step_days(first, day, 7 * self.every_weeks)
+
     def rrule_kwargs(self) -> RRuleKwargs:
         return {"freq": rrule.WEEKLY, "interval": self.every_weeks, "byweekday": self.weekday}
 
@@ -85,6 +92,11 @@ class SprintCycle:
 
     def check(self) -> None:
         _positive(self.sprint_weeks, "sprint_weeks", "A sprint's length in weeks")
+        if self.sprint_start > LATEST_DAY:
+            raise ScheduleError(
+                f"A sprint start must lie {RANGE_TEXT}; {self.sprint_start} is outside it",
+                field="sprint_start",
+            )
         cycle = 7 * self.sprint_weeks
         if not 0 <= self.day_offset < cycle:
             raise ScheduleError(
@@ -99,6 +111,9 @@ class SprintCycle:
         behind = (day - anchor).days
         cycles = max(0, -(-behind // cycle))  # ceiling division, never before the anchor
         return anchor + dt.timedelta(days=cycles * cycle)
+
+    def in_step_on_or_after(self, first: dt.date, day: dt.date) -> dt.date:
+        return _step_days(first, day, 7 * self.sprint_weeks)
 
     def rrule_kwargs(self) -> RRuleKwargs:
         weekday = (self.sprint_start + dt.timedelta(days=self.day_offset)).weekday()
@@ -139,6 +154,16 @@ class MonthlyNthWeekday:
         first: dt.datetime = rule[0]
         return first.date()
 
+    def in_step_on_or_after(self, first: dt.date, day: dt.date) -> dt.date:
+        # Months are counted from ``first``'s month, as the RRULE's INTERVAL counts them.
+        start = first.year * 12 + first.month - 1
+        behind = day.year * 12 + day.month - 1 - start
+        month = start + max(0, -(-behind // self.every_months)) * self.every_months
+        anchor = dt.datetime(month // 12, month % 12 + 1, 1)
+        rule = rrule.rrule(dtstart=anchor, **self.rrule_kwargs())
+        found: dt.datetime | None = rule.after(dt.datetime.combine(day, dt.time()), inc=True)
+        return dt.date.max if found is None else found.date()
+
     def rrule_kwargs(self) -> RRuleKwargs:
         return {
             "freq": rrule.MONTHLY,
@@ -159,6 +184,11 @@ class MonthlyNthWeekday:
 
 
 Pattern = Weekly | SprintCycle | MonthlyNthWeekday
+
+
+def _step_days(first: dt.date, day: dt.date, period: int) -> dt.date:
+    periods = max(0, -(-(day - first).days // period))  # ceiling division
+    return first + dt.timedelta(days=periods * period)
 
 
 def _positive(value: int, field: str, what: str) -> None:

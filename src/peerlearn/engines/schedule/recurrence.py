@@ -9,12 +9,17 @@ should be told, not silently moved.
 
 Overrides are keyed by the occurrence's original start (RFC 5545 RECURRENCE-ID), as an
 instant, so changing one occurrence never touches the others.
+
+Everything is planned between 1970-01-01 and 2100-12-31 (``bounds``): a series whose
+first date is earlier counts from its first meeting on or after 1970-01-01 in step with
+its rule, an end after 2100 is read as 2100-12-31, skips outside the range are ignored,
+windows are clipped to it and one expansion returns at most ``MAX_OCCURRENCES``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -22,6 +27,15 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule
 
 from peerlearn.engines.schedule import timezones
+from peerlearn.engines.schedule.bounds import (
+    EARLIEST_DAY,
+    EARLIEST_INSTANT,
+    LATEST_DAY,
+    LATEST_INSTANT,
+    MAX_OCCURRENCES,
+    RANGE_TEXT,
+    in_range,
+)
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.engines.schedule.patterns import Pattern
 from peerlearn.engines.schedule.timezones import UTC
@@ -126,6 +140,12 @@ class Series:
         return self._plan.first.replace(tzinfo=self._plan.tz)
 
     @property
+    def last_day(self) -> dt.date | None:
+        """The last local date planned: ``until``, or 2100-12-31 if that is later."""
+        until_wall = self._plan.until_wall
+        return None if until_wall is None else until_wall.date()
+
+    @property
     def rrule_parts(self) -> dict[str, object]:
         """The RFC 5545 RRULE; UNTIL is in UTC, as the RFC requires with a TZID start."""
         parts = dict(self.pattern.ical_parts())
@@ -178,12 +198,20 @@ def _plan_for(series: Series) -> _Plan:
             field="until",
         )
 
+    if series.starts_on > LATEST_DAY:
+        raise ScheduleError(
+            f"A series starts {RANGE_TEXT}; {series.starts_on} is outside it", field="starts_on"
+        )
     first_day = series.pattern.first_on_or_after(series.starts_on)
-    if series.until is not None and first_day > series.until:
+    if first_day < EARLIEST_DAY:  # an old row: count from the range, in step with the rule
+        first_day = series.pattern.in_step_on_or_after(first_day, EARLIEST_DAY)
+    until = None if series.until is None else min(series.until, LATEST_DAY)
+    if first_day > (until or LATEST_DAY):
+        end = f"its end on {until}" if until else f"the last date planned, {LATEST_DAY}"
         raise ScheduleError(
             f"The series never meets: its first {series.pattern.describe()} is {first_day}, "
-            f"after its end on {series.until}",
-            field="until",
+            f"after {end}",
+            field="until" if until else "starts_on",
         )
     first = dt.datetime.combine(first_day, series.at)
     if not timezones.exists(first, tz):
@@ -192,7 +220,7 @@ def _plan_for(series: Series) -> _Plan:
             "(the clocks skip it for daylight saving time); pick another time or start date",
             field="at",
         )
-    until_wall = None if series.until is None else dt.datetime.combine(series.until, dt.time.max)
+    until_wall = None if until is None else dt.datetime.combine(until, dt.time.max)
     rule = rrule.rrule(
         dtstart=first,
         until=until_wall,
@@ -204,6 +232,7 @@ def _plan_for(series: Series) -> _Plan:
         sorted(
             wall
             for day in series.skipped
+            if in_range(day)
             for wall in rule.between(
                 dt.datetime.combine(day, dt.time.min),
                 dt.datetime.combine(day, dt.time.max),
@@ -222,7 +251,10 @@ def _add_overrides(plan: _Plan, series: Series) -> None:
         timezones.require_aware(override.original_start, field="overrides")
         instant = override.original_start.astimezone(UTC)
         wall = _wall_of(plan, instant)
-        shown = f"{override.original_start.astimezone(plan.tz):%Y-%m-%d %H:%M} {series.timezone}"
+        if wall is None and not EARLIEST_INSTANT <= instant <= LATEST_INSTANT:
+            shown = f"{instant:%Y-%m-%d %H:%M} UTC"  # its local time may not fit in datetime
+        else:
+            shown = f"{instant.astimezone(plan.tz):%Y-%m-%d %H:%M} {series.timezone}"
         if wall is None:
             raise ScheduleError(f"{shown} is not an occurrence of this series", field="overrides")
         if wall in skipped:
@@ -241,6 +273,11 @@ def _check_override(override: Override, shown: str) -> None:
         )
     if override.start is not None:
         timezones.require_aware(override.start, field="overrides")
+        if not in_range(override.start.date()):
+            raise ScheduleError(
+                f"{shown} is moved to {override.start.date()}; a session lies {RANGE_TEXT}",
+                field="overrides",
+            )
         if not timezones.aware_exists(override.start):
             raise ScheduleError(
                 f"{shown} is moved to {override.start:%Y-%m-%d %H:%M}, a time the clocks "
@@ -253,6 +290,8 @@ def _check_override(override: Override, shown: str) -> None:
 
 def _wall_of(plan: _Plan, instant: dt.datetime) -> dt.datetime | None:
     """The rule's wall time that resolves to ``instant``, if the rule has one."""
+    if not EARLIEST_INSTANT <= instant <= LATEST_INSTANT:
+        return None
     local = instant.astimezone(plan.tz).replace(tzinfo=None)
     # A gap moves a wall time later, so look back a day as well as around ``local``.
     candidates: list[dt.datetime] = plan.rule.between(local - dt.timedelta(days=1), local, inc=True)
@@ -263,24 +302,40 @@ def _wall_of(plan: _Plan, instant: dt.datetime) -> dt.datetime | None:
 
 
 def occurrences(
-    series: Series, window_start: dt.datetime, window_end: dt.datetime
+    series: Series,
+    window_start: dt.datetime,
+    window_end: dt.datetime,
+    *,
+    limit: int = MAX_OCCURRENCES,
 ) -> list[Occurrence]:
     """Occurrences whose actual start is in ``[window_start, window_end)``, sorted.
 
     Skipped dates are left out; cancelled occurrences are included with
     ``Status.CANCELLED`` so a calendar can show them struck through. A moved occurrence
     appears where it was moved to, even if its original start is outside the window.
+    The window is clipped to the engine's range, and at most ``limit`` are returned
+    (the first ones the rule gives).
     """
     timezones.require_aware(window_start, field="window_start")
     timezones.require_aware(window_end, field="window_end")
     if window_end <= window_start:
         raise ScheduleError("The window ends before it starts", field="window_end")
+    lo, hi = max(window_start, EARLIEST_INSTANT), min(window_end, LATEST_INSTANT)
+    if hi <= lo:
+        return []
     plan = series._plan
     # Wall-time bounds a day wider than the window cover any UTC offset (at most ±14 h).
-    local_from = window_start.astimezone(plan.tz).replace(tzinfo=None) - dt.timedelta(days=1)
-    local_to = window_end.astimezone(plan.tz).replace(tzinfo=None) + dt.timedelta(days=1)
+    local_from = lo.astimezone(plan.tz).replace(tzinfo=None) - dt.timedelta(days=1)
+    local_to = hi.astimezone(plan.tz).replace(tzinfo=None) + dt.timedelta(days=1)
     skipped = set(plan.exdates)
-    walls = [w for w in plan.rule.between(local_from, local_to, inc=True) if w not in skipped]
+    walls: list[dt.datetime] = []
+    for wall in _walls_from(series, local_from):
+        # A pattern meets at most once a day, so the day of margin before the window
+        # holds at most two walls that are dropped below.
+        if wall > local_to or len(walls) >= limit + 2:
+            break
+        if wall not in skipped:
+            walls.append(wall)
     found = _expand(series, walls)
     found += [
         _occurrence(series, wall, override)
@@ -288,15 +343,46 @@ def occurrences(
         if override.moved and not local_from <= wall <= local_to
     ]
     # Compare instants in UTC: aware datetimes sharing a tzinfo compare by wall time.
-    lo, hi = window_start.astimezone(UTC), window_end.astimezone(UTC)
+    lo, hi = lo.astimezone(UTC), hi.astimezone(UTC)
     inside = [o for o in found if lo <= o.start.astimezone(UTC) < hi]
-    return sorted(inside, key=lambda o: (o.start.astimezone(UTC), o.original_start.astimezone(UTC)))
+    ordered = sorted(
+        inside, key=lambda o: (o.start.astimezone(UTC), o.original_start.astimezone(UTC))
+    )
+    return ordered[:limit]
+
+
+def _walls_from(series: Series, local_from: dt.datetime) -> Iterator[dt.datetime]:
+    """The rule's wall times from ``local_from`` on, in order.
+
+    dateutil walks a rule from its DTSTART, so a window decades after the start would
+    walk every meeting in between. The rule restarted at its first meeting on or after
+    ``local_from`` meets on exactly the same days from there on (patterns step in whole
+    periods), so that is what is walked. A COUNT is counted from the real start, so a
+    counted series walks its own rule.
+    """
+    plan = series._plan
+    if series.count is not None or local_from <= plan.first:
+        return plan.rule.xafter(local_from, inc=True)
+    day = series.pattern.in_step_on_or_after(plan.first.date(), local_from.date())
+    if day > LATEST_DAY:
+        return iter(())
+    restarted = rrule.rrule(
+        dtstart=dt.datetime.combine(day, series.at),
+        until=plan.until_wall,
+        **series.pattern.rrule_kwargs(),
+    )
+    return restarted.xafter(local_from, inc=True)
 
 
 def upcoming(series: Series, after: dt.datetime, limit: int) -> list[Occurrence]:
     """The next ``limit`` occurrences starting at or after ``after`` (fewer if it ends)."""
+    timezones.require_aware(after, field="after")
+    if after >= LATEST_INSTANT:
+        return []
+    after = max(after, EARLIEST_INSTANT)
     span = dt.timedelta(weeks=8)
-    horizon = after + dt.timedelta(days=366 * 50)  # open-ended series: stop looking
+    # An open-ended series: stop looking 50 years after it starts meeting.
+    horizon = min(max(after, series.first_start) + dt.timedelta(days=366 * 50), LATEST_INSTANT)
     while True:
         found = occurrences(series, after, after + span)
         if len(found) >= limit or after + span >= horizon:

@@ -1,0 +1,103 @@
+"""A seeded organisation for the fuzz: the cast plus one of every object a page shows.
+
+Platform gets a session, a weekly series, an analysed repository (a real git history
+in tmp_path), an API token and a calendar feed, so the crawl reaches every object page
+and every form on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from peerlearn.api.services import api_token_create
+from peerlearn.knowledge import services as knowledge_services
+from peerlearn.knowledge.models import Repository
+from peerlearn.people.models import User
+from peerlearn.people.services import member_add_new_person
+from peerlearn.schedule import series_services
+from peerlearn.schedule.feeds import calendar_feed_create
+from peerlearn.schedule.models import Series, Session
+from tests.conftest import Cast
+from tests.knowledge.conftest import build_history, recent_repo
+from tests.schedule.conftest import BERLIN, make_series, make_session
+
+
+@dataclass
+class World:
+    cast: Cast
+    session: Session
+    series: Series
+    repository: Repository
+    token: str  # alice's API token
+    invited: User  # in Platform, has not chosen a password yet
+
+    @property
+    def repository_page(self) -> str:
+        return reverse("knowledge:repository", args=[self.repository.pk])
+
+    @property
+    def history_page(self) -> str:
+        return reverse("schedule:history", args=[self.cast.bob.pk])
+
+    @property
+    def series_page(self) -> str:
+        return reverse("schedule:series", args=[self.series.pk])
+
+
+@pytest.fixture
+def world(
+    cast: Cast,
+    tmp_path: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
+) -> World:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    settings.KNOWLEDGE_REPOSITORY_ROOTS = [str(allowed)]
+    settings.DATA_DIR = tmp_path / "data"
+    source = build_history(recent_repo(allowed / "app"))
+    with django_capture_on_commit_callbacks(execute=True):
+        repository = knowledge_services.repository_create(
+            team=cast.platform,
+            created_by=cast.fiona,
+            name="app",
+            kind="local",
+            location=str(source.path),
+        )
+    # Soon, so the dashboard, the team's sessions and the series page list them.
+    soon = timezone.localdate() + dt.timedelta(days=3)
+    session = make_session(
+        cast.platform,
+        by=cast.alice,
+        facilitator=cast.fiona,
+        starts_at=dt.datetime.combine(soon, dt.time(12), tzinfo=BERLIN),
+    )
+    series = make_series(cast.platform, by=cast.alice, facilitator=cast.fiona, starts_on=soon)
+    # Taken after it started: the attendance form shows.
+    past = timezone.localdate() - dt.timedelta(days=3)
+    make_session(
+        cast.platform,
+        by=cast.alice,
+        facilitator=cast.fiona,
+        title="Last week's",
+        starts_at=dt.datetime.combine(past, dt.time(12), tzinfo=BERLIN),
+    )
+    # A skipped week (the skip's remove button) and a pending invitation (resend).
+    first = soon + dt.timedelta(days=(series.weekday - soon.weekday()) % 7)
+    series_services.series_skip_add(series=series, on=first + dt.timedelta(days=14))
+    invited = member_add_new_person(
+        team=cast.platform, username="ivy", email="ivy@example.com", display_name="Ivy"
+    ).user
+    _, token = api_token_create(user=cast.alice, name="fuzz")
+    calendar_feed_create(owner=cast.alice, team=cast.platform)
+    calendar_feed_create(owner=cast.olga)
+    return World(cast, session, series, repository, token, invited)
