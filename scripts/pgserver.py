@@ -15,6 +15,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -49,95 +50,150 @@ def _as_postgres(command: list[str]) -> list[str]:
     return command
 
 
-@contextlib.contextmanager
-def postgres_server(database: str = "peerlearn") -> Iterator[str]:
-    bin_dir = find_bin_dir()
-    root = Path(tempfile.mkdtemp(prefix="peerlearn-pg-"))
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-    port = free_port()
-    log = root / "server.log"
-    subprocess.run(
-        _as_postgres(
-            [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "--locale",
-                "C",
-            ]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    server = subprocess.Popen(
-        _as_postgres(
-            [
-                str(bin_dir / "postgres"),
-                "-D",
-                str(data),
-                "-k",
-                str(sockets),
-                "-p",
-                str(port),
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=200",
-            ]
-        ),
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
+class PostgresServer:
+    """A throw-away cluster on loopback that can be stopped and started again on the same
+    port and data (tests of what an application survives use that as a server restart)."""
+
+    def __init__(self) -> None:
+        self.bin_dir = find_bin_dir()
+        self.root = Path(tempfile.mkdtemp(prefix="peerlearn-pg-"))
+        self.data, self.sockets = self.root / "data", self.root / "sockets"
+        self.sockets.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.sockets, "postgres")
+        self.port = free_port()
+        self.log = self.root / "server.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(self.bin_dir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--locale",
+                    "C",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            _as_postgres(
+                [
+                    str(self.bin_dir / "postgres"),
+                    "-D",
+                    str(self.data),
+                    "-k",
+                    str(self.sockets),
+                    "-p",
+                    str(self.port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=200",
+                ]
+            ),
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while (
             subprocess.run(
-                [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port), "-q"], check=False
+                [
+                    str(self.bin_dir / "pg_isready"),
+                    "-q",
+                    "-U",
+                    "postgres",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                ],
+                check=False,
             ).returncode
             != 0
         ):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"PostgreSQL did not start:\n{log.read_text()}")
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"PostgreSQL did not start:\n{self.log.read_text()}")
             time.sleep(0.2)
+
+    def stop(self) -> None:
+        """A fast shutdown (SIGINT): every connection is closed, as in a restart."""
+        if self.process is None:
+            return
+        # To the postmaster itself: runuser (when started as root) does not pass SIGINT on.
+        try:
+            postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            postmaster = self.process.pid
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(postmaster, signal.SIGINT)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def create_database(self, database: str) -> str:
         subprocess.run(
             [
-                str(bin_dir / "createdb"),
+                str(self.bin_dir / "createdb"),
                 "-h",
                 "127.0.0.1",
                 "-p",
-                str(port),
+                str(self.port),
                 "-U",
                 "postgres",
                 database,
             ],
             check=True,
         )
-        yield f"postgres://postgres@127.0.0.1:{port}/{database}"
+        return self.url(database)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[PostgresServer]:
+    """A running PostgresServer, removed afterwards."""
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        shutil.rmtree(root, ignore_errors=True)
+        server.remove()
+
+
+@contextlib.contextmanager
+def postgres_server(database: str = "peerlearn") -> Iterator[str]:
+    with postgres_cluster() as server:
+        yield server.create_database(database)
 
 
 def main() -> int:

@@ -14,7 +14,17 @@ from pathlib import Path
 
 import pytest
 
-SUBCOMMANDS = ["demo", "serve", "worker", "migrate", "createadmin", "createsuperuser", "manage"]
+SUBCOMMANDS = [
+    "demo",
+    "serve",
+    "worker",
+    "migrate",
+    "backup",
+    "restore",
+    "createadmin",
+    "createsuperuser",
+    "manage",
+]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -77,13 +77,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()  # a configuration error is reported here, once, not by every worker
     command = gunicorn_command(args.host, args.port, args.workers, args.threads)
     print(f"peerlearn serving on http://{args.host}:{args.port}/", flush=True)
-    return subprocess.call(command)
+    # Become gunicorn rather than wait for it: a service manager's SIGTERM (or Ctrl-C)
+    # then reaches gunicorn's master, which stops its workers and frees the port. A
+    # waiting parent would die of the signal and leave gunicorn running, orphaned.
+    os.execv(command[0], command)  # noqa: S606 (our own argument list, no shell)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django()
-    from django.core.management import call_command
-
+    from peerlearn.operations.worker import recover_abandoned_work, run_worker
     from peerlearn.periodic import PeriodicScheduler
 
     options: list[str] = ["--no-reload", "--interval", str(args.interval)]
@@ -95,7 +97,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if scheduler is not None:
         scheduler.start()
     try:
-        call_command("db_worker", *options)
+        # Analyses a killed worker left running are failed and queued again before this
+        # worker takes work, rather than at the next periodic recovery.
+        # A batch run (from cron) reports an unreachable database and ends instead.
+        run_worker(options, keep_trying=not args.batch, before_each_start=recover_abandoned_work)
     finally:
         if scheduler is not None:
             scheduler.stop()
@@ -217,6 +222,47 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
     return 0 if stopping else 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    from peerlearn.operations.backup import BackupError, backup_create
+
+    path = Path(args.file)
+    try:
+        summary = backup_create(path=path, say=lambda text: print(text, flush=True))
+    except BackupError as error:
+        print(f"peerlearn backup: no backup written: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Backup written to {summary.path}: the {summary.database} database and "
+        f"{summary.files} files ({summary.bytes / 1e6:.1f} MB) of the data folder.",
+        flush=True,
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    from peerlearn.operations.restore import RestoreRefused, backup_restore
+
+    path = Path(args.file)
+    try:
+        summary = backup_restore(path=path)
+    except RestoreRefused as error:
+        print(f"peerlearn restore: {path} not restored, nothing written: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # the disk, not the archive: what was written stays
+        print(f"peerlearn restore: failed: {error}", file=sys.stderr)
+        return 1
+    manifest = summary.manifest
+    print(
+        f"Restored the backup of {manifest.created_at} (peerlearn {manifest.peerlearn_version}): "
+        f"the {manifest.database} database and {summary.files} files of the data folder. "
+        "Run `peerlearn migrate` before starting the server.",
+        flush=True,
+    )
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Knowledge map of a repository; pure engine code, no Django needed."""
     from peerlearn.engines.knowledge.cli_analyze import run_analyze
@@ -280,6 +326,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not enqueue periodic jobs (session reminders every 10 minutes, daily pruning)",
     )
+
+    backup = add(
+        "backup",
+        cmd_backup,
+        "Write a backup of the database and the data folder (repositories, mail, the "
+        "generated secret key) to one archive file, while the application runs.",
+    )
+    backup.add_argument("file", help="the archive to write (a new file, e.g. peerlearn.backup)")
+
+    restore = add(
+        "restore",
+        cmd_restore,
+        "Restore an archive written by `peerlearn backup` onto an empty installation (a new "
+        "database and data folder), after checking the whole archive.",
+    )
+    restore.add_argument("file", help="the archive written by peerlearn backup")
 
     migrate = add("migrate", cmd_migrate, "Create or upgrade the database tables.")
     migrate.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2, 3])

@@ -18,6 +18,7 @@ ENDPOINTS = {
     ("get", "/api/teams/{team_id}/members"),
     ("put", "/api/teams/{team_id}/members/{user_id}"),
     ("delete", "/api/teams/{team_id}/members/{user_id}"),
+    ("get", "/api/audit-events"),
 }
 
 

@@ -170,3 +170,31 @@ def test_remove_member(cast: Cast, client_as: Callable[[str], Client], principal
         assert_refusal(response, expected)
         assert bob_in_platform(cast) == ("member", JOINED)
     assert Membership.objects.filter(team=cast.platform).count() == (2 if expected == 204 else 3)
+
+
+# The audit log: organisation admins only (their organisation's entries); leads refused.
+AUDIT_LOG = {
+    "olga": 200,
+    "alice": 403,
+    "fiona": 403,
+    "bob": 403,
+    "charlie": 403,
+    "zed": 403,
+    "anonymous": 401,
+    "revoked": 401,
+    "expired": 401,
+}
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_list_audit_events(cast: Cast, client_as: Callable[[str], Client], principal: str) -> None:
+    response = client_as(principal).get("/api/audit-events")
+
+    expected = AUDIT_LOG[principal]
+    assert response.status_code == expected
+    if expected == 200:
+        body = json_of(response)
+        assert body["count"] >= 1  # olga's own admin rights, granted when she was made
+        assert {item["organisation_id"] for item in body["items"]} == {cast.org.pk}
+    else:
+        assert_refusal(response, expected)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from peerlearn.api.auth import API_AUTH
-from peerlearn.api.endpoints import me, members, teams
+from peerlearn.api.endpoints import audit, me, members, teams
 from peerlearn.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -27,3 +27,4 @@ install_error_handlers(api)
 api.add_router("", me.router)
 api.add_router("", teams.router)
 api.add_router("", members.router)
+api.add_router("", audit.router)

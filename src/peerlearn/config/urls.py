@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("account/tokens/", include("peerlearn.api.token_urls")),
     path("", include("peerlearn.people.urls")),
+    path("", include("peerlearn.audit.urls")),
     path("", include("peerlearn.schedule.urls")),
     path("", include("peerlearn.knowledge.urls")),
     path("", include("peerlearn.web.urls")),
