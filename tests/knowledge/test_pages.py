@@ -236,8 +236,7 @@ def test_git_identities_match_accounts_by_email_ignoring_case(
 def test_repository_page_shows_an_account_renamed_since_the_last_view(
     cast: Cast, source: GitRepo, register: Register
 ) -> None:
-    """The lists are kept per process under a key of their inputs, the accounts' names
-    among them: a rename is another key, never a stale page."""
+    """Names are the accounts' as they are now (no page or list is kept between views)."""
     repository = register(str(source.path), kind="local")
     client = client_for(cast.bob)
     people = body_of(client.get(page(repository)))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -242,40 +241,3 @@ def load_map(
 def cached_bytes() -> int:
     with _LOCK:
         return sum(size for _, size in _CACHE.values())
-
-
-class Kept[K, V]:
-    """A small least-recently-used store of computed values under explicit keys, for one
-    process. Keys name everything the value is computed from, so nothing is invalidated:
-    a changed input is another key, and the old entry ages out."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K, make: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-# Overviews are bounded (some hundred kilobytes at most), so a count bounds their memory.
-_OVERVIEWS: Kept[tuple[int, str], Overview] = Kept(32)
-
-
-def load_overview(analysis_id: int, finished_at: datetime | None, text: str) -> Overview:
-    """Parse once per process, as `load_map`: a finished analysis never changes."""
-    key = (analysis_id, finished_at.isoformat() if finished_at else "")
-    return _OVERVIEWS.get(key, lambda: Overview.parse(text))

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from peerlearn.knowledge.models import Analysis, AnalysisStatus, Repository
-from peerlearn.knowledge.result import Overview, StoredMap, load_map, load_overview
+from peerlearn.knowledge.result import Overview, StoredMap, load_map
 from peerlearn.people.models import Team, User
 
 RECENT_RUNS = 8
@@ -80,7 +80,7 @@ def repository_runs(
         )
     overview = None
     if with_overview:
-        overview = load_overview(good.pk, good.finished_at, good.map_overview.text)
+        overview = Overview.parse(good.map_overview.text)  # tens of kilobytes
     return RepositoryRuns(recent, good, stored, overview)
 
 

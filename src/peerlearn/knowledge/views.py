@@ -9,10 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from peerlearn.knowledge import fragments, pages, services
+from peerlearn.knowledge import pages, services
 from peerlearn.knowledge.access import get_repository_access, get_repository_for_user
 from peerlearn.knowledge.forms import RepositoryCreateForm, RepositoryOptionsForm
 from peerlearn.knowledge.models import Repository
@@ -152,54 +151,11 @@ def repository_detail(request: AuthedRequest, repository_id: int) -> HttpRespons
         context.update(
             overview=overview.data,
             truck=pages.truck_factor(overview, names),
-            **repository_lists(request, access.obj, runs, names, set(leaving)),
+            tree=pages.directory_tree(overview, names),
+            islands=pages.islands(overview, names),
+            people=pages.people(overview, names),
         )
     return render(request, "knowledge/repository.html", context)
-
-
-def repository_lists(
-    request: AuthedRequest,
-    repository: Repository,
-    runs: RepositoryRuns,
-    names: pages.Names,
-    leaving: set[str],
-) -> dict[str, Any]:
-    """The page's long lists, their rows' HTML written in Python (fragments.py) and kept
-    under a key of everything they are made of: the analysis, the accounts the names
-    come from, the viewer's time zone and the ticked people."""
-    assert runs.good is not None
-    assert runs.overview is not None
-    overview = runs.overview
-    key = (
-        repository.pk,
-        runs.good.pk,
-        runs.good.finished_at.isoformat() if runs.good.finished_at else "",
-        tuple(sorted(names.accounts.items())),
-        request.user.time_zone,
-        tuple(sorted(leaving)),
-    )
-
-    def make() -> dict[str, Any]:
-        files_url = reverse("knowledge:files", args=[repository.pk])
-        person_url = reverse("knowledge:person", args=[repository.pk])
-        zone = fragments.zone_of(request.user.time_zone)
-        tree = pages.directory_tree(overview, names)
-        islands = pages.islands(overview, names)
-        people = pages.people(overview, names)
-        return {
-            "tree": {**tree, "html": fragments.tree(tree["nodes"], files_url)},
-            "islands": {
-                **islands,
-                "html": fragments.islands(islands["rows"], files_url, person_url, zone),
-            },
-            "people": {
-                **people,
-                "html": fragments.people(people["rows"], person_url, zone),
-                "picks_html": fragments.person_picks(people["rows"], leaving),
-            },
-        }
-
-    return fragments.KEPT.get(key, make)
 
 
 @login_required

@@ -7,19 +7,14 @@ without the right gets 403 before anything is read or written.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -30,7 +25,6 @@ from peerlearn.people.forms import (
     NewPersonForm,
     apply_validation_error,
 )
-from peerlearn.people.fragments import member_rows
 from peerlearn.people.models import Membership, Team
 from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import is_member
@@ -65,43 +59,18 @@ def _render_page(
     existing_form: AddExistingMemberForm | None = None,
     new_form: NewPersonForm | None = None,
 ) -> HttpResponse:
-    memberships = list(select_team_members(team))
-    existing_form = existing_form or AddExistingMemberForm(organisation_id=team.organisation_id)
-    new_form = new_form or NewPersonForm()
+    lines = [
+        MemberLine(membership=m, form=MembershipRowForm(membership=m))
+        for m in select_team_members(team)
+    ]
     context = {
         "team": team,
-        "member_count": len(memberships),
-        "member_rows": member_rows(memberships, team_id=team.pk, csrf_token=get_token(request)),
-        "existing_form": existing_form,
-        "existing_fields": _fields_html(existing_form),
-        "new_form": new_form,
-        "new_fields": _fields_html(new_form),
+        "lines": lines,
+        "existing_form": existing_form
+        or AddExistingMemberForm(organisation_id=team.organisation_id),
+        "new_form": new_form or NewPersonForm(),
     }
     return render(request, TEMPLATE, context)
-
-
-# The add forms as first shown are the same for everyone but for today's date (the
-# joining date's default): their fields' markup (~3 ms of form templates, most of it the
-# time zone select) is kept per process under the form's class and that date.
-_BLANK_FIELDS: dict[tuple[str, dt.date], SafeString] = {}
-
-
-def _fields_html(form: Form) -> SafeString:
-    if form.is_bound:
-        return _render_fields(form)
-    key = (type(form).__name__, timezone.localdate())
-    html = _BLANK_FIELDS.get(key)
-    if html is None:
-        if any(date != key[1] for _, date in _BLANK_FIELDS):
-            _BLANK_FIELDS.clear()  # yesterday's
-        html = _BLANK_FIELDS[key] = _render_fields(form)
-    return html
-
-
-def _render_fields(form: Form) -> SafeString:
-    return mark_safe(  # noqa: S308 - Django's own form rendering, escaped by it
-        "".join(f'<div class="field">{field.as_field_group()}</div>' for field in form)
-    )
 
 
 def _members_url(team: Team) -> str:

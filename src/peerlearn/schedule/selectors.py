@@ -453,7 +453,9 @@ def session_page(
     if saved and (can_edit or can_attend):
         team_people = [
             m.user
-            for m in Membership.objects.filter(team_id=session.team_id).select_related("user")
+            for m in Membership.objects.filter(team_id=session.team_id)
+            .select_related("user")
+            .order_by("user__display_name", "user__username")
         ]
     return SessionPage(
         session=session,

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from peerlearn.engines.schedule import recurrence
 from peerlearn.engines.schedule.bounds import in_planned_range
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.roles import TeamAction
-from peerlearn.schedule import fragments, series_services
+from peerlearn.schedule import series_services
 from peerlearn.schedule.access import SessionAction, get_series_access, get_series_for_user
 from peerlearn.schedule.calendar import series_event, with_calendar_relations
 from peerlearn.schedule.conflicts import series_conflicts
@@ -108,24 +107,11 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
 def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
     access = get_series_access(request.user, series_id, SessionAction.VIEW)
     page = series_page(access, now=timezone.now())
-    csrf_token = get_token(request) if page.can_edit else None
-    rows = fragments.occurrence_rows(
-        page.upcoming,
-        series_id=page.series.pk,
-        series_zone=page.series.time_zone,
-        viewer_zone=request.user.time_zone,
-        members=page.members,
-        csrf_token=csrf_token,
-    )
     context = {
         "page": page,
         "series": page.series,
         "team": page.series.team,
-        "upcoming_rows": rows,
-        "skip_items": fragments.skip_items(
-            page.skips, series_id=page.series.pk, csrf_token=csrf_token
-        ),
-        "past_items": fragments.past_items(page.past, viewer_zone=request.user.time_zone),
+        "members": page.members,
         "can_edit": page.can_edit,
         "skip_form": SkipForm() if page.can_edit else None,
         "weeks": SERIES_PAGE_WEEKS,

@@ -29,7 +29,6 @@ from peerlearn.schedule.calendar import single_event
 from peerlearn.schedule.conflicts import session_conflicts
 from peerlearn.schedule.downloads import calendar_download
 from peerlearn.schedule.forms import AttendanceForm, RolesForm, SessionForm
-from peerlearn.schedule.fragments import role_checkboxes, slot_rows
 from peerlearn.schedule.models import (
     Attendance,
     Rsvp,
@@ -67,13 +66,10 @@ def attach_errors(form: Form, error: ValidationError) -> None:
 def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     page = team_sessions_page(access.team.pk, now=timezone.now())
-    zone = request.user.time_zone
     context = {
         "team": access.team,
-        "upcoming_rows": slot_rows(
-            page.upcoming, viewer_zone=zone, empty_text="Nothing planned yet."
-        ),
-        "past_rows": slot_rows(page.past, viewer_zone=zone, empty_text="No sessions yet."),
+        "upcoming": page.upcoming,
+        "past": page.past,
         "series_list": page.series_list,
         "can_facilitate": access.allows(TeamAction.FACILITATE),
         "weeks": TEAM_SESSIONS_WEEKS,
@@ -168,8 +164,11 @@ def session_page_context(
         attendance_form = _attendance_form(page.rsvps, page.team_people, page.attendees)
     roles_form = None
     if page.can_edit and saved:
-        roles_form = role_checkboxes(
-            session.format, people=page.team_people, chosen=page.people_by_role
+        roles_form = RolesForm(
+            team=session.team,
+            format_key=session.format,
+            initial=dict(page.people_by_role),
+            people=page.team_people,
         )
     return {
         "session": session,

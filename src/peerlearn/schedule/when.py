@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from peerlearn.web.html import format_local  # dateformat's formats, faster
+from django.utils import dateformat
 
 LONG = "l j F Y, H:i"  # Wednesday 4 March 2026, 06:30
 SHORT = "D j M, H:i"  # Wed 4 Mar, 06:30
@@ -68,9 +68,9 @@ def when(moment: dt.datetime, *, reader_zone: str, zone: str, format: str = LONG
     zone_time = ""
     session_zone = _zone(zone)
     if session_zone is not None and zone != reader_zone:
-        zone_time = format_local(moment.astimezone(session_zone), "H:i")
+        zone_time = dateformat.format(moment.astimezone(session_zone), "H:i")
     return When(
-        text=format_local(local, format),
+        text=dateformat.format(local, format),
         reader_zone=reader_zone,
         zone=zone,
         zone_time=zone_time,
@@ -85,4 +85,4 @@ def day_word(moment: dt.datetime, *, reader_zone: str, now: dt.datetime) -> str:
         return "today"
     if days == 1:
         return "tomorrow"
-    return "on " + format_local(moment.astimezone(tz), "l j F")
+    return "on " + dateformat.format(moment.astimezone(tz), "l j F")

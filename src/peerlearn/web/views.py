@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from peerlearn.people.access import get_team_access
-from peerlearn.people.fragments import team_page_rows
 from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import dashboard_teams, team_members
 from peerlearn.schedule.dashboard import team_schedules
@@ -39,7 +38,6 @@ def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
     context = {
         "team": team,
         "page": page,
-        "rows": team_page_rows(page),
         "can_manage": access.allows(TeamAction.MANAGE),
     }
     template = "web/team.html#members" if request.htmx else "web/team.html"
