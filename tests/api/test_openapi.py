@@ -19,6 +19,7 @@ ENDPOINTS = {
     ("put", "/api/teams/{team_id}/members/{user_id}"),
     ("delete", "/api/teams/{team_id}/members/{user_id}"),
     ("get", "/api/audit-events"),
+    ("get", "/api/skipped-items"),
 }
 
 

@@ -198,3 +198,13 @@ def test_list_audit_events(cast: Cast, client_as: Callable[[str], Client], princ
         assert {item["organisation_id"] for item in body["items"]} == {cast.org.pk}
     else:
         assert_refusal(response, expected)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_list_skipped_items(cast: Cast, client_as: Callable[[str], Client], principal: str) -> None:
+    response = client_as(principal).get("/api/skipped-items")
+
+    expected = AUDIT_LOG[principal]  # the same readers as the audit log
+    assert response.status_code == expected
+    if expected != 200:
+        assert_refusal(response, expected)

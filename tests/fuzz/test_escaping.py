@@ -56,6 +56,7 @@ MUST_BE_SEEN = {
     "schedule.Session.notes",
     "knowledge.Repository.name",
     "api.ApiToken.name",
+    "audit.AuditEvent.target_name",
 }
 
 

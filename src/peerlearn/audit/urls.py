@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("manage/audit/", views.audit_log, name="audit_log"),
+    path("manage/skipped/", views.skipped_items, name="skipped_items"),
 ]

@@ -1,4 +1,5 @@
-"""The audit log page in the manage area: read-only, filtered, paginated."""
+"""The manage area's records: the audit log (filtered, paginated) and the items
+background jobs skipped. Both read-only."""
 
 from __future__ import annotations
 
@@ -12,10 +13,16 @@ from django.views.decorators.http import require_GET
 
 from peerlearn.audit.access import require_audit_viewer
 from peerlearn.audit.forms import AuditFilterForm
-from peerlearn.audit.selectors import audit_actions, audit_actors, audit_events_filtered
+from peerlearn.audit.selectors import (
+    audit_actions,
+    audit_actors,
+    audit_events_filtered,
+    item_failures_for_admin,
+)
 from peerlearn.web.http import AuthedRequest
 
 EVENTS_PER_PAGE = 50
+FAILURES_PER_PAGE = 50
 
 
 @require_GET
@@ -37,3 +44,14 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         "show_organisation": viewer.is_operator,
     }
     return render(request, "audit/audit_log.html", context)
+
+
+@require_GET
+@login_required
+def skipped_items(request: AuthedRequest) -> HttpResponse:
+    """What reminders, invitations, feeds and analyses could not do, item by item."""
+    require_audit_viewer(request.user)
+    failures = item_failures_for_admin(request.user).select_related("organisation")
+    page = Paginator(failures, FAILURES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "show_organisation": request.user.is_operator}
+    return render(request, "audit/skipped_items.html", context)

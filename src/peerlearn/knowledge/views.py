@@ -15,6 +15,7 @@ from peerlearn.knowledge import pages, services
 from peerlearn.knowledge.access import get_repository_access, get_repository_for_user
 from peerlearn.knowledge.forms import RepositoryCreateForm, RepositoryOptionsForm
 from peerlearn.knowledge.models import Repository
+from peerlearn.knowledge.options import OPTION_FIELDS
 from peerlearn.knowledge.result import Overview, StoredMap
 from peerlearn.knowledge.selectors import (
     RepositoryRuns,
@@ -26,14 +27,6 @@ from peerlearn.people.access import get_team_access, get_team_for_user
 from peerlearn.people.models import Team
 from peerlearn.people.roles import TeamAction
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
-
-OPTION_FIELDS = (
-    "active_months",
-    "prune_truck_factor",
-    "extra_exclusions",
-    "bot_patterns",
-    "aliases",
-)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""GET /api/audit-events: the audit log, read-only, for the people the page shows it to.
+"""GET /api/audit-events and /api/skipped-items: the audit log and the items background
+jobs skipped, read-only, for the people the pages show them to.
 
 Same selector and the same rule as the audit log page (peerlearn.audit): an organisation
 admin reads their organisation's entries, an operator every entry, anyone else is
@@ -18,8 +19,8 @@ from peerlearn.api.auth import api_user
 from peerlearn.api.fields import Id, SaneDate, SingleLine
 from peerlearn.api.pagination import Page
 from peerlearn.audit.access import require_audit_viewer
-from peerlearn.audit.models import AuditEvent
-from peerlearn.audit.selectors import AuditFilter, audit_events_filtered
+from peerlearn.audit.models import AuditEvent, ItemFailure
+from peerlearn.audit.selectors import AuditFilter, audit_events_filtered, item_failures_for_admin
 
 router = Router(tags=["audit"])
 
@@ -73,3 +74,24 @@ def list_audit_events(request: HttpRequest, filters: Query[AuditFilterIn]) -> Qu
             until=filters.until,
         ),
     )
+
+
+class SkippedItemOut(Schema):
+    id: int = Field(..., examples=[7])
+    at: dt.datetime
+    organisation_id: int | None = Field(..., examples=[1])
+    job: str = Field(..., examples=["schedule: reminders"])
+    item: str = Field(..., examples=["reminder for session 12 (Intro to tracing) to Bob"])
+    error: str = Field(..., examples=["ZoneInfoNotFoundError: 'No time zone found'"])
+
+
+@router.get(
+    "/skipped-items",
+    response=list[SkippedItemOut],
+    summary="Items background jobs skipped (organisation admins and operators)",
+)
+@paginate(Page)
+def list_skipped_items(request: HttpRequest) -> QuerySet[ItemFailure]:
+    viewer = api_user(request)
+    require_audit_viewer(viewer)
+    return item_failures_for_admin(viewer)
