@@ -45,7 +45,9 @@ while not stop.exists():
         email=f"writer-{number}@example.com", is_org_admin=True,
     )
     number += 1
-    progress.write_text(str(number))
+    # Replaced whole: write_text truncates first, and a reader could see "" (0 writes).
+    progress.with_suffix(".partial").write_text(str(number))
+    progress.with_suffix(".partial").replace(progress)
 """
 
 
