@@ -38,6 +38,7 @@ MACHINE_COLUMNS = {
     "knowledge.Analysis.tip",
     "knowledge.Analysis.result",
     "knowledge.Analysis.state",
+    "knowledge.MapOverview.text",
     "audit.AuditEvent.action",
     "audit.AuditEvent.target_type",
 }

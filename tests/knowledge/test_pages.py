@@ -182,6 +182,14 @@ def test_query_counts_do_not_grow_with_the_map(
     with CaptureQueriesContext(connection) as small_queries:
         assert client.get(*requests[0]).status_code == 200
     assert len(small_queries) <= 7
+    if name == "repository":
+        # session, person, repository with team and role, recent runs, the shown run
+        # with its overview, the accounts of the people it names
+        assert len(small_queries) == 6
+        # Read only what the page shows: the overview, never the map or history state.
+        sql = " ".join(query["sql"] for query in small_queries.captured_queries)
+        assert '"knowledge_analysis"."result"' not in sql
+        assert '"knowledge_analysis"."state"' not in sql
     with django_assert_num_queries(len(small_queries)):
         assert client.get(*requests[1]).status_code == 200
 
@@ -223,3 +231,32 @@ def test_git_identities_match_accounts_by_email_ignoring_case(
     people = body[body.index('id="people-heading"') :]
     assert ">Bob</a>" in people  # the account's name, not "Robert B."
     assert "git name; no account" not in people
+
+
+def test_repository_page_shows_an_account_renamed_since_the_last_view(
+    cast: Cast, source: GitRepo, register: Register
+) -> None:
+    """Names are the accounts' as they are now (no page or list is kept between views)."""
+    repository = register(str(source.path), kind="local")
+    client = client_for(cast.bob)
+    people = body_of(client.get(page(repository)))
+    assert ">Alice</a>" in people
+    cast.alice.display_name = "Alice Pleasance"
+    cast.alice.save(update_fields=["display_name"])
+    people = body_of(client.get(page(repository)))
+    assert ">Alice Pleasance</a>" in people
+    assert ">Alice</a>" not in people
+
+
+def test_repository_page_matches_accounts_whose_address_is_not_ascii(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    """SQL's lower() is not casefold() beyond ASCII: such addresses are matched in Python."""
+    cast.bob.email = "Bøb@Example.com"
+    cast.bob.save(update_fields=["email"])
+    repo = recent_repo(roots / "unicode")
+    repo.commit("Robert B. <bøb@example.com>", write={"a.py": text(5, "a")})
+    repository = register(str(repo.path), kind="local")
+    body = body_of(client_for(cast.alice).get(page(repository)))
+    people = body[body.index('id="people-heading"') :]
+    assert ">Bob</a>" in people

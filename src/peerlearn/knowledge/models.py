@@ -94,3 +94,17 @@ class Analysis(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (AnalysisStatus.DONE, AnalysisStatus.FAILED)
+
+
+class MapOverview(models.Model):
+    """What the repository page shows of an analysis' map (result.py), bounded whatever
+    the map's size: the page reads this, not the map. In a table of its own because
+    SQLite reaches a column stored after the map only by reading through the map."""
+
+    analysis = models.OneToOneField(
+        Analysis, on_delete=models.CASCADE, primary_key=True, related_name="map_overview"
+    )
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"overview of {self.analysis_id}"

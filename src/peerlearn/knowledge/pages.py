@@ -1,4 +1,5 @@
-"""What the knowledge pages show, computed from a parsed map (no queries here).
+"""What the knowledge pages show, computed from a parsed map or, for the repository
+page, from its overview (no queries here).
 
 Lists are capped so a page of a 100k-file repository stays small; every capped list
 says how many entries it left out.
@@ -12,11 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from peerlearn.engines.knowledge import WhatIf, what_if
-from peerlearn.knowledge.result import FileRow, StoredMap
+from peerlearn.knowledge.result import (
+    ISLANDS_SHOWN,
+    PEOPLE_SHOWN,
+    FileRow,
+    Overview,
+    StoredMap,
+)
 
-TREE_NODES = 300
-ISLANDS_SHOWN = 50
-PEOPLE_SHOWN = 100
 LIST_SHOWN = 200
 WHAT_IF_SHOWN = 100
 
@@ -43,23 +47,31 @@ class Coverage:
 class Names:
     """Person key -> the account name when an e-mail matches one, else the git name."""
 
-    def __init__(self, stored: StoredMap, accounts: Mapping[str, str]) -> None:
-        self.stored = stored
+    def __init__(self, stored: StoredMap | Overview, accounts: Mapping[str, str]) -> None:
+        self.people = stored.people
         self.accounts = accounts
+        self._shown: dict[str | None, str] = {None: "—"}  # a page names few people often
 
     def account(self, key: str) -> str | None:
-        person = self.stored.people.get(key)
+        person = self.people.get(key)
         emails = person["emails"] if person else [key]
         return next((self.accounts[e] for e in emails if e in self.accounts), None)
 
     def __call__(self, key: str | None) -> str:
-        if key is None:
-            return "—"
-        person = self.stored.people.get(key)
-        return self.account(key) or (person["name"] if person else key)
+        shown = self._shown.get(key)
+        if shown is None:
+            assert key is not None
+            person = self.people.get(key)
+            shown = self._shown[key] = self.account(key) or (person["name"] if person else key)
+        return shown
 
     def many(self, keys: Iterable[str]) -> list[str]:
         return [self(key) for key in keys]
+
+
+def emails_of(stored: StoredMap | Overview) -> set[str]:
+    """The e-mail addresses whose accounts `Names` may show (for `account_names`)."""
+    return {email for key, person in stored.people.items() for email in [key, *person["emails"]]}
 
 
 @dataclass
@@ -75,59 +87,51 @@ class TreeNode:
     closes: list[int] = field(default_factory=list)  # nesting levels to close after it
 
 
-def directory_tree(stored: StoredMap, names: Names, limit: int = TREE_NODES) -> dict[str, Any]:
-    """Directories below the root, top levels first up to `limit`, in depth-first order
-    with the nesting the template needs to draw nested <details>."""
+def directory_tree(overview: Overview, names: Names) -> dict[str, Any]:
+    """The overview's directories (top levels first, `result.TREE_NODES` at most) in
+    depth-first order with the nesting the template needs to draw nested <details>."""
+    shown = {node["path"]: node for node in overview.data["tree"]}
     children: dict[str, list[str]] = {}
-    for path in stored.directories:
-        if path:
-            children.setdefault(path.rpartition("/")[0], []).append(path)
-    chosen: set[str] = set()
-    level = sorted(children.get("", []))
-    while level and len(chosen) < limit:
-        take = level[: limit - len(chosen)]
-        chosen.update(take)
-        level = sorted(child for parent in take for child in children.get(parent, []))
+    for path in shown:
+        children.setdefault(path.rpartition("/")[0], []).append(path)
     nodes: list[TreeNode] = []
 
     def visit(path: str, depth: int) -> None:
-        summary = stored.directories[path]
-        shown = sorted(c for c in children.get(path, []) if c in chosen)
+        summary = shown[path]
+        below = sorted(children.get(path, []))
         nodes.append(
             TreeNode(
                 path=path,
                 name=path.rpartition("/")[2],
                 depth=depth,
                 files=summary["files"],
-                coverage=Coverage(len(summary["active_authors"])),
+                coverage=Coverage(summary["active_count"]),
                 main_author=names(summary["main_author"]),
-                authors=names.many(summary["active_authors"][:3]),
-                has_children=bool(shown),
+                authors=names.many(summary["active_authors"]),
+                has_children=bool(below),
             )
         )
-        for child in shown:
+        for child in below:
             visit(child, depth + 1)
-        if shown:
+        if below:
             nodes[-1].closes.append(depth)
 
-    for top in sorted(c for c in children.get("", []) if c in chosen):
+    for top in sorted(children.get("", [])):
         visit(top, 0)
-    return {"nodes": nodes, "hidden": len(stored.directories) - 1 - len(chosen)}
+    return {"nodes": nodes, "hidden": overview.data["directory_count"] - 1 - len(shown)}
 
 
-def islands(stored: StoredMap, names: Names, limit: int = ISLANDS_SHOWN) -> dict[str, Any]:
+def islands(overview: Overview, names: Names, limit: int = ISLANDS_SHOWN) -> dict[str, Any]:
     rows = [
         {**island, "name": names(island["person"]), "last_change": _date(island["last_change_at"])}
-        for island in stored.data["islands"][:limit]
+        for island in overview.data["islands"][:limit]
     ]
-    return {"rows": rows, "total": len(stored.data["islands"])}
+    return {"rows": rows, "total": overview.data["islands_total"]}
 
 
-def people(stored: StoredMap, names: Names, limit: int = PEOPLE_SHOWN) -> dict[str, Any]:
-    truck = set(stored.data["truck_factor"]["people"])
-    ranked = sorted(
-        stored.data["people"], key=lambda p: (-p["files_authored"], -p["commits"], p["key"])
-    )
+def people(overview: Overview, names: Names, limit: int = PEOPLE_SHOWN) -> dict[str, Any]:
+    truck = set(overview.data["truck_factor"]["people"])
+    ranked = overview.data["people"]  # ranked by files authored, then commits
     rows = [
         {
             **person,
@@ -138,15 +142,15 @@ def people(stored: StoredMap, names: Names, limit: int = PEOPLE_SHOWN) -> dict[s
         }
         for person in ranked[:limit]
     ]
-    return {"rows": rows, "total": len(ranked)}
+    return {"rows": rows, "total": overview.data["people_total"]}
 
 
-def truck_factor(stored: StoredMap, names: Names) -> dict[str, Any]:
-    factor = stored.data["truck_factor"]
+def truck_factor(overview: Overview, names: Names) -> dict[str, Any]:
+    factor = overview.data["truck_factor"]
     return {
         **factor,
         "people_rows": [
-            {"key": key, "name": names(key), "files": _authored(stored, key)}
+            {"key": key, "name": names(key), "files": _authored(overview, key)}
             for key in factor["people"]
         ],
         "pruned_names": names.many(factor["pruned"]),
@@ -154,7 +158,7 @@ def truck_factor(stored: StoredMap, names: Names) -> dict[str, Any]:
     }
 
 
-def _authored(stored: StoredMap, key: str) -> int:
+def _authored(stored: StoredMap | Overview, key: str) -> int:
     person = stored.people.get(key)
     return int(person["files_authored"]) if person else 0
 

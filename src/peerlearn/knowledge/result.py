@@ -1,9 +1,14 @@
-"""The stored form of a knowledge map, and the parsed form pages read.
+"""The stored form of a knowledge map, and the parsed forms pages read.
 
 Stored: the engine's `map_to_dict(files=False)` plus one compact row per file
-(path, size, changes, last change, authors, main author), which is what the tree, the person panel
-and the what-if view need; per-file DOA detail is left out (it would triple the size).
-A 5,000-file map is about 0.6 MB of JSON (benchmarks/knowledge_pages.py).
+(path, size, changes, last change, authors, main author), which is what the person panel,
+the directory listings and the what-if view need; per-file DOA detail is left out (it
+would triple the size). A 5,000-file map is about 1.3 MB of JSON.
+
+Beside it, the *overview*: what the repository page shows and nothing else (truck
+factor, the top of the directory tree, the first islands, the people those name), a
+size bounded by the page's caps whatever the repository's size, so the page most
+people open reads tens of kilobytes instead of the whole map.
 """
 
 from __future__ import annotations
@@ -20,6 +25,12 @@ from peerlearn.engines.knowledge import KnowledgeMap, map_to_dict
 from peerlearn.engines.knowledge.visible import visible_data
 
 RESULT_VERSION = 1
+OVERVIEW_VERSION = 1
+# What the repository page draws (knowledge/pages.py reads these caps too).
+TREE_NODES = 300
+ISLANDS_SHOWN = 50
+PEOPLE_SHOWN = 100
+TREE_AUTHORS_SHOWN = 3
 
 
 def dumps_map(knowledge: KnowledgeMap) -> str:
@@ -109,6 +120,87 @@ class StoredMap:
 
     def active_count(self, authors: tuple[str, ...] | list[str]) -> int:
         return sum(1 for person in authors if person in self.active)
+
+
+def tree_paths(paths: list[str], limit: int = TREE_NODES) -> set[str]:
+    """Directories below the root the page's tree draws: top levels first, up to `limit`."""
+    children: dict[str, list[str]] = {}
+    for path in paths:
+        if path:
+            children.setdefault(path.rpartition("/")[0], []).append(path)
+    chosen: set[str] = set()
+    level = sorted(children.get("", []))
+    while level and len(chosen) < limit:
+        take = level[: limit - len(chosen)]
+        chosen.update(take)
+        level = sorted(child for parent in take for child in children.get(parent, []))
+    return chosen
+
+
+def overview_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The repository page's part of a parsed result (`StoredMap.data`)."""
+    directories = {d["path"]: d for d in data["directories"]}
+    chosen = tree_paths(list(directories))
+    tree = [
+        {
+            "path": path,
+            "files": directories[path]["files"],
+            "main_author": directories[path]["main_author"],
+            "active_count": len(directories[path]["active_authors"]),
+            "active_authors": directories[path]["active_authors"][:TREE_AUTHORS_SHOWN],
+        }
+        for path in sorted(chosen)
+    ]
+    root = directories.get("")
+    islands = data["islands"][:ISLANDS_SHOWN]
+    truck = data["truck_factor"]
+    ranked = sorted(data["people"], key=lambda p: (-p["files_authored"], -p["commits"], p["key"]))
+    shown = {p["key"] for p in ranked[:PEOPLE_SHOWN]}
+    shown.update(truck["people"], truck["pruned"], (i["person"] for i in islands))
+    for node in tree:
+        shown.update(node["active_authors"])
+        shown.add(node["main_author"])
+    return {
+        "version": OVERVIEW_VERSION,
+        "active_since": data["active_since"],
+        "truck_factor": truck,
+        "people": [p for p in ranked if p["key"] in shown],  # ranked by files authored
+        "people_total": len(ranked),
+        "tree": tree,
+        "directory_count": len(directories),
+        "root": (
+            {"files": root["files"], "active_count": len(root["active_authors"])}
+            if root is not None
+            else None
+        ),
+        "islands": islands,
+        "islands_total": len(data["islands"]),
+        "excluded_files": data["excluded_files"],
+        "exclusion_rules": data["exclusion_rules"],
+        "bots": data["bots"],
+    }
+
+
+def dumps_overview(result_text: str) -> str:
+    """The overview of a stored result (`dumps_map`'s text), as stored beside it."""
+    data = json.loads(result_text)
+    data.pop("file_rows", None)
+    return json.dumps(overview_data(data), separators=(",", ":"))
+
+
+@dataclass
+class Overview:
+    """A parsed overview: what the repository page shows. Never mutate it."""
+
+    data: dict[str, Any]
+
+    @classmethod
+    def parse(cls, text: str) -> Overview:
+        return cls(json.loads(text))
+
+    @cached_property
+    def people(self) -> dict[str, dict[str, Any]]:
+        return {person["key"]: person for person in self.data["people"]}
 
 
 def _when(timestamp: int) -> datetime | None:

@@ -18,8 +18,15 @@ from django.utils import timezone
 
 from peerlearn.audit.services import audit_record, for_each_isolated
 from peerlearn.knowledge import runner, sources, workers
-from peerlearn.knowledge.models import Analysis, AnalysisStatus, Repository, SourceKind
+from peerlearn.knowledge.models import (
+    Analysis,
+    AnalysisStatus,
+    MapOverview,
+    Repository,
+    SourceKind,
+)
 from peerlearn.knowledge.options import option_fields, validate_options
+from peerlearn.knowledge.result import dumps_overview
 from peerlearn.people.models import Team, User
 from peerlearn.validation import check_single_line
 
@@ -351,10 +358,14 @@ def _finish_done(*, analysis_id: int, **fields: object) -> Analysis | None:
     analysis.status = AnalysisStatus.DONE
     analysis.finished_at = timezone.now()
     analysis.save()
+    MapOverview.objects.create(analysis=analysis, text=dumps_overview(analysis.result))
     # Only the newest good result is shown and only its state is needed next time.
     Analysis.objects.filter(repository_id=analysis.repository_id).exclude(pk=analysis.pk).exclude(
         result="", state=""
     ).update(result="", state="")
+    MapOverview.objects.filter(analysis__repository_id=analysis.repository_id).exclude(
+        analysis=analysis
+    ).delete()
     _prune_runs(analysis.repository_id)
     return analysis
 

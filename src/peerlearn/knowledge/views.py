@@ -16,8 +16,15 @@ from peerlearn.knowledge.access import get_repository_access, get_repository_for
 from peerlearn.knowledge.forms import RepositoryCreateForm, RepositoryOptionsForm
 from peerlearn.knowledge.models import Repository
 from peerlearn.knowledge.options import OPTION_FIELDS
-from peerlearn.knowledge.selectors import account_names, repository_runs, team_repositories
+from peerlearn.knowledge.result import Overview, StoredMap
+from peerlearn.knowledge.selectors import (
+    RepositoryRuns,
+    account_names,
+    repository_runs,
+    team_repositories,
+)
 from peerlearn.people.access import get_team_access, get_team_for_user
+from peerlearn.people.models import Team
 from peerlearn.people.roles import TeamAction
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
@@ -104,35 +111,42 @@ def repository_delete(request: AuthedRequest, repository_id: int) -> HttpRespons
     return render(request, "knowledge/repository_delete.html", {"repository": repository})
 
 
-def _map_context(repository: Repository) -> tuple[dict[str, Any], pages.Names | None]:
-    runs = repository_runs(repository)
-    context: dict[str, Any] = {"repository": repository, "team": repository.team, "runs": runs}
-    if runs.map is None:
-        return context, None
-    names = pages.Names(runs.map, account_names(repository.team))
-    return context, names
+def _map_context(
+    repository: Repository, *, with_map: bool = True, with_overview: bool = False
+) -> dict[str, Any]:
+    runs = repository_runs(repository, with_map=with_map, with_overview=with_overview)
+    return {"repository": repository, "team": repository.team, "runs": runs}
+
+
+def _names(stored: StoredMap | Overview, team: Team) -> pages.Names:
+    return pages.Names(stored, account_names(team, pages.emails_of(stored)))
 
 
 @login_required
 @require_safe
 def repository_detail(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.obj)
-    context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     leaving = request.GET.getlist("leave")
-    stored = context["runs"].map
-    if stored is not None and names is not None:
-        context["what_if"] = pages.what_if_view(stored, names, leaving)
+    # The whole map only to answer "what if people leave?"; the page reads the overview.
+    context = _map_context(access.obj, with_map=bool(leaving), with_overview=not request.htmx)
+    context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
+    runs: RepositoryRuns = context["runs"]
+    if runs.map is not None:
+        context["what_if"] = pages.what_if_view(
+            runs.map, _names(runs.map, access.obj.team), leaving
+        )
         context["leaving"] = set(leaving)
     if request.htmx:  # the what-if form asks for its result only
         return render(request, "knowledge/repository.html#what-if-result", context)
-    if stored is not None and names is not None:
+    overview = runs.overview
+    if overview is not None:
+        names = _names(overview, access.obj.team)
         context.update(
-            truck=pages.truck_factor(stored, names),
-            tree=pages.directory_tree(stored, names),
-            islands=pages.islands(stored, names),
-            people=pages.people(stored, names),
-            root=stored.directories.get(""),
+            overview=overview.data,
+            truck=pages.truck_factor(overview, names),
+            tree=pages.directory_tree(overview, names),
+            islands=pages.islands(overview, names),
+            people=pages.people(overview, names),
         )
     return render(request, "knowledge/repository.html", context)
 
@@ -141,13 +155,13 @@ def repository_detail(request: AuthedRequest, repository_id: int) -> HttpRespons
 @require_safe
 def repository_person(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.obj)
+    context = _map_context(access.obj)
     context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     key = request.GET.get("key", "")
     stored = context["runs"].map
-    if stored is None or names is None or key not in stored.people:
+    if stored is None or key not in stored.people:
         raise Http404("No such person in this repository's map.")
-    context["areas"] = pages.person_areas(stored, names, key)
+    context["areas"] = pages.person_areas(stored, _names(stored, access.obj.team), key)
     return render(request, "knowledge/person.html", context)
 
 
@@ -155,11 +169,11 @@ def repository_person(request: AuthedRequest, repository_id: int) -> HttpRespons
 @require_safe
 def repository_files(request: AuthedRequest, repository_id: int) -> HttpResponse:
     access = get_repository_access(request.user, repository_id, TeamAction.VIEW)
-    context, names = _map_context(access.obj)
+    context = _map_context(access.obj)
     context["can_facilitate"] = access.allows(TeamAction.FACILITATE)
     path = request.GET.get("dir", "").strip("/")
     stored = context["runs"].map
-    if stored is None or names is None or path not in stored.directories:
+    if stored is None or path not in stored.directories:
         raise Http404("No such directory in this repository's map.")
-    context["listing"] = pages.directory_listing(stored, names, path)
+    context["listing"] = pages.directory_listing(stored, _names(stored, access.obj.team), path)
     return render(request, "knowledge/files.html", context)

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from peerlearn.people.roles import Role
@@ -44,6 +45,8 @@ class User(AbstractUser):
                 fields=["email"], condition=~models.Q(email=""), name="unique_user_email"
             )
         ]
+        # Git identities and imports match accounts by e-mail whatever its case.
+        indexes = [models.Index(Lower("email"), name="people_user_email_lower")]
 
     def clean(self) -> None:
         super().clean()
@@ -69,7 +72,12 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.name_of(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_of(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """`name` from the fields alone, for lists that read them without accounts."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
     def __str__(self) -> str:
         return self.name

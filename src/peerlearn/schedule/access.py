@@ -108,3 +108,8 @@ def people_with_session_access(
         ).values_list("user_id", "role")
     )
     return [p for p in candidates if can_session_as(p, item, action, role=roles.get(p.pk))]
+
+
+def session_allows(scoped: ScopedAccess[Session], action: SessionAction) -> bool:
+    """What an access fetched by `get_session_access` allows, without another query."""
+    return scoped.allows(_TEAM_ACTION[action])

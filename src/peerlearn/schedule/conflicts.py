@@ -12,9 +12,24 @@ from peerlearn.engines.schedule import recurrence
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.schedule.models import Series, Session, SessionRole, SessionStatus
 from peerlearn.schedule.rules import engine_series
-from peerlearn.schedule.selectors import Slot, series_slots, series_with_rows, slots_for_teams
+from peerlearn.schedule.selectors import (
+    Slot,
+    _slot_of_session,
+    series_slots,
+    series_with_rows,
+    slots_for_teams,
+)
 
 LONGEST_SESSION = dt.timedelta(hours=4)
+_NAMES = ("display_name", "first_name", "last_name", "username")
+# What a conflict shows of the other session (its message and link).
+_SESSION_FIELDS = tuple(
+    f"session__{name}"
+    for name in (
+        *("title", "team", "series", "starts_at", "ends_at", "time_zone", "format"),
+        *("status", "original_start"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -40,43 +55,67 @@ def conflicts_in(
     exclude_series: int | None = None,
 ) -> list[Conflict]:
     """Other sessions in ``[start, end)`` led by any of the people, as conflicts."""
-    ids = set(person_ids)
-    if not ids:
-        return []
-    leading = Q(roles__person_id__in=ids, roles__role__in=SessionRole.LEADING_ROLES)
-    rows = (
-        Session.objects.filter(leading, starts_at__lt=end, ends_at__gt=start)
-        .exclude(status=SessionStatus.CANCELLED)
-        .exclude(pk=exclude_session or 0)
-        .select_related("series")
-        .prefetch_related("roles__person")
-        .distinct()
+    return conflicts_over(
+        person_ids, [(start, end)], exclude_session=exclude_session, exclude_series=exclude_series
     )
-    found: list[Conflict] = []
-    for row in rows:
-        if exclude_series is not None and row.series_id == exclude_series:
-            continue
-        for role in row.roles.all():
-            if role.person_id in ids and role.role in SessionRole.LEADING_ROLES:
-                found.append(Conflict(role.person.name, _slot(row)))
+
+
+def conflicts_over(
+    person_ids: Iterable[int],
+    windows: list[tuple[dt.datetime, dt.datetime]],
+    *,
+    exclude_session: int | None = None,
+    exclude_series: int | None = None,
+) -> list[Conflict]:
+    """`conflicts_in` for several windows, window by window, in a fixed number of queries
+    whatever the number of windows: what overlaps their whole span is read once."""
+    ids = set(person_ids)
+    if not ids or not windows:
+        return []
+    first = min(start for start, _ in windows)
+    last = max(end for _, end in windows)
+    # The people's leading roles in other sessions over the whole span, with their
+    # sessions and names: one query (a session with two of them appears twice, as before).
+    roles = list(
+        SessionRole.objects.filter(
+            person_id__in=ids,
+            role__in=SessionRole.LEADING_ROLES,
+            session__starts_at__lt=last,
+            session__ends_at__gt=first,
+        )
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .exclude(session_id=exclude_session or 0)
+        .select_related("session", "person")
+        .only("role", "session", "person", *(f"person__{n}" for n in _NAMES), *_SESSION_FIELDS)
+        .order_by("session__starts_at", "session_id", "role", "person__display_name", "pk")
+    )
     series = series_with_rows(
         Series.objects.filter(
             Q(facilitator_id__in=ids) | Q(co_facilitator_id__in=ids), cancelled_at__isnull=True
-        ).exclude(pk=exclude_series or 0)
+        ).exclude(pk=exclude_series or 0),
+        window=(first - LONGEST_SESSION, last),
     )
-    for one in series:
-        for slot in series_slots(one, start - LONGEST_SESSION, end):
-            if slot.session is None and slot.ends_at > start and not slot.is_cancelled:
-                for person in (one.facilitator, one.co_facilitator):
-                    if person is not None and person.pk in ids:
-                        found.append(Conflict(person.name, slot))
+    series_slots_by_series = [
+        (one, series_slots(one, first - LONGEST_SESSION, last)) for one in series
+    ]
+    found: list[Conflict] = []
+    for start, end in windows:
+        for role in roles:
+            row = role.session
+            if not (row.starts_at < end and row.ends_at > start):
+                continue
+            if exclude_series is not None and row.series_id == exclude_series:
+                continue
+            found.append(Conflict(role.person.name, _slot_of_session(row, (role.person.name,))))
+        for one, slots in series_slots_by_series:
+            for slot in slots:
+                if not (start - LONGEST_SESSION <= slot.starts_at < end):
+                    continue
+                if slot.session is None and slot.ends_at > start and not slot.is_cancelled:
+                    for person in (one.facilitator, one.co_facilitator):
+                        if person is not None and person.pk in ids:
+                            found.append(Conflict(person.name, slot))
     return found
-
-
-def _slot(row: Session) -> Slot:
-    from peerlearn.schedule.selectors import _slot_of_session
-
-    return _slot_of_session(row)
 
 
 def session_conflicts(session: Session) -> list[Conflict]:
@@ -90,18 +129,27 @@ def session_conflicts(session: Session) -> list[Conflict]:
 
 
 def series_conflicts(series: Series, *, now: dt.datetime, count: int = 12) -> list[Conflict]:
-    """Conflicts of the series' facilitators over its next ``count`` occurrences."""
+    """Conflicts of the series' facilitators over its next ``count`` occurrences. A fixed
+    number of queries whatever ``count`` (the series' skips are read from its prefetched
+    ones when there are)."""
     ids = [p for p in (series.facilitator_id, series.co_facilitator_id) if p is not None]
     if not ids or series.cancelled_at is not None:
         return []
     try:
-        rule = engine_series(series, skips=series.skips.values_list("on", flat=True))
+        # Past skips cannot fall on a coming date (and each costs the engine a walk).
+        since = now.date() - dt.timedelta(days=2)
+        rule = engine_series(series, skips=[s.on for s in series.skips.all() if s.on >= since])
     except ScheduleError:
         return []
-    found: list[Conflict] = []
-    for occurrence in recurrence.upcoming(rule, now, count):
-        found += conflicts_in(ids, occurrence.start, occurrence.end, exclude_series=series.pk)
-    return found
+    windows = [(o.start, o.end) for o in recurrence.upcoming(rule, now, count)]
+    return conflicts_over(ids, windows, exclude_series=series.pk)
 
 
-__all__ = ["Conflict", "conflicts_in", "series_conflicts", "session_conflicts", "slots_for_teams"]
+__all__ = [
+    "Conflict",
+    "conflicts_in",
+    "conflicts_over",
+    "series_conflicts",
+    "session_conflicts",
+    "slots_for_teams",
+]

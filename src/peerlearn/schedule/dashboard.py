@@ -14,9 +14,15 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from peerlearn.engines.schedule.errors import ScheduleError
-from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionRole, SessionStatus
+from peerlearn.schedule.models import Series, Session, SessionStatus
 from peerlearn.schedule.rules import engine_series
-from peerlearn.schedule.selectors import Slot, _slot_of_session, series_slots
+from peerlearn.schedule.selectors import (
+    Slot,
+    _roles_prefetch,
+    _slot_of_session,
+    series_slots,
+    skips_near,
+)
 
 WINDOW = dt.timedelta(weeks=5)
 NEXT_PER_TEAM = 3
@@ -35,7 +41,7 @@ def team_schedules(team_ids: Iterable[int], *, now: dt.datetime) -> dict[int, Te
     series_list = list(
         Series.objects.filter(team_id__in=ids, cancelled_at__isnull=True)
         .select_related("facilitator", "co_facilitator")
-        .prefetch_related(Prefetch("skips", queryset=SeriesSkip.objects.all()))
+        .prefetch_related(Prefetch("skips", queryset=skips_near((now, end))))
     )
     # A row matters if it starts in the window, or was due in it and has moved away.
     in_window = Q(starts_at__gte=now, starts_at__lt=end) | Q(
@@ -44,7 +50,7 @@ def team_schedules(team_ids: Iterable[int], *, now: dt.datetime) -> dict[int, Te
     rows = list(
         Session.objects.filter(in_window, team_id__in=ids)
         .exclude(series__isnull=True, status=SessionStatus.PROPOSED)
-        .prefetch_related(Prefetch("roles", queryset=SessionRole.objects.select_related("person")))
+        .prefetch_related(_roles_prefetch())
     )
     rows_by_series: dict[int, list[Session]] = defaultdict(list)
     schedules = {team_id: TeamSchedule() for team_id in ids}

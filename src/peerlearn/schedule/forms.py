@@ -10,6 +10,7 @@ http(s), dates lie between 1970 and 2100; people are chosen by an id that must b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -263,17 +264,29 @@ class SkipForm(HardenedFormMixin, forms.Form):
 class RolesForm(HardenedFormMixin, forms.Form):
     """One multiple choice per role of the session's format (author, guide, reviewers…)."""
 
-    def __init__(self, *args: Any, team: Team, format_key: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        team: Team,
+        format_key: str,
+        people: Sequence[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`people`: the team's people when the caller has read them already (the
+        session page), so that showing the form reads nothing more; what is posted is
+        still checked against the team."""
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(memberships__team=team).order_by("display_name", "username")
+        queryset = User.objects.filter(memberships__team=team).order_by("display_name", "username")
         self.format = formats.get_format(format_key)
         for role in self.format.roles:
-            self.fields[role.key] = PeopleChoiceField(
-                queryset=people,
+            field = self.fields[role.key] = PeopleChoiceField(
+                queryset=queryset,
                 required=False,
                 label=role.label if role.max_people == 1 else f"{role.label}s",
                 widget=forms.CheckboxSelectMultiple,
             )
+            if people is not None:
+                field.widget.choices = [(person.pk, str(person)) for person in people]
 
 
 class AttendanceForm(HardenedFormMixin, forms.Form):

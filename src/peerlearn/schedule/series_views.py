@@ -16,11 +16,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from peerlearn.engines.schedule import recurrence
 from peerlearn.engines.schedule.bounds import in_planned_range
-from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import series_services
-from peerlearn.schedule.access import SessionAction, can_session, get_series_for_user
+from peerlearn.schedule.access import SessionAction, get_series_access, get_series_for_user
 from peerlearn.schedule.calendar import series_event, with_calendar_relations
 from peerlearn.schedule.conflicts import series_conflicts
 from peerlearn.schedule.downloads import calendar_download
@@ -28,15 +27,18 @@ from peerlearn.schedule.forms import FacilitatorForm, MoveForm, SeriesForm, Skip
 from peerlearn.schedule.models import Series, SeriesSkip, Session, SessionStatus
 from peerlearn.schedule.rules import engine_series
 from peerlearn.schedule.selectors import (
+    SERIES_PAGE_WEEKS,
     occurrence_key,
     parse_occurrence_key,
-    series_slots,
-    series_with_rows,
+    series_page,
 )
-from peerlearn.schedule.views import attach_errors, rsvp_refused, session_page_context
+from peerlearn.schedule.views import (
+    attach_errors,
+    rsvp_refused,
+    session_page_context,
+)
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
-SERIES_PAGE_WEEKS = 26
 PERSON_FIELDS = ("facilitator", "co_facilitator", "is_protected_slot")
 
 
@@ -103,31 +105,15 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
-    series = get_series_for_user(request.user, series_id, SessionAction.VIEW)
-    series = series_with_rows(Series.objects.filter(pk=series.pk)).get()
-    now = timezone.now()
-    try:
-        describe = engine_series(series).describe()
-    except ScheduleError:  # an old row the engine now refuses still gets a page
-        describe = ""
-    can_edit = can_session(request.user, series, SessionAction.EDIT)
+    access = get_series_access(request.user, series_id, SessionAction.VIEW)
+    page = series_page(access, now=timezone.now())
     context = {
-        "series": series,
-        "team": series.team,
-        "describe": describe,
-        "upcoming": series_slots(series, now, now + dt.timedelta(weeks=SERIES_PAGE_WEEKS)),
-        "past": sorted(
-            (row for row in series.occurrences.all() if row.starts_at < now),
-            key=lambda row: row.starts_at,
-            reverse=True,
-        ),
-        "skips": list(series.skips.all()),
-        "can_edit": can_edit,
-        "skip_form": SkipForm() if can_edit else None,
-        "members": (
-            [m.user for m in series.team.memberships.select_related("user")] if can_edit else []
-        ),
-        "conflicts": series_conflicts(series, now=now) if can_edit else [],
+        "page": page,
+        "series": page.series,
+        "team": page.series.team,
+        "members": page.members,
+        "can_edit": page.can_edit,
+        "skip_form": SkipForm() if page.can_edit else None,
         "weeks": SERIES_PAGE_WEEKS,
     }
     return render(request, "schedule/series_detail.html", context)

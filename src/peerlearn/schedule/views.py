@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -14,21 +13,37 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from peerlearn.people.access import get_team_access, get_team_for_user
+from peerlearn.people.access import ScopedAccess, get_team_access, get_team_for_user
 from peerlearn.people.models import Membership, User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import services
-from peerlearn.schedule.access import SessionAction, can_session, get_session_for_user
+from peerlearn.schedule.access import (
+    SessionAction,
+    can_session,
+    get_session_access,
+    get_session_for_user,
+    session_allows,
+)
 from peerlearn.schedule.agenda import agenda_of
 from peerlearn.schedule.calendar import single_event
 from peerlearn.schedule.conflicts import session_conflicts
 from peerlearn.schedule.downloads import calendar_download
 from peerlearn.schedule.forms import AttendanceForm, RolesForm, SessionForm
-from peerlearn.schedule.models import Rsvp, RsvpAnswer, Session, SessionRole, SessionStatus
-from peerlearn.schedule.selectors import past_sessions, slots_for_teams
+from peerlearn.schedule.models import (
+    Attendance,
+    Rsvp,
+    RsvpAnswer,
+    Session,
+    SessionRole,
+    SessionStatus,
+)
+from peerlearn.schedule.selectors import (
+    TEAM_SESSIONS_WEEKS,
+    session_page,
+    team_sessions_page,
+)
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
-UPCOMING_WEEKS = 12
 SESSION_FORM_FIELDS = (
     *("title", "format", "topic", "change_link", "notes", "audience", "time_zone"),
     *("duration_minutes", "location", "video_link", "whiteboard_link", "starts_at"),
@@ -50,16 +65,14 @@ def attach_errors(form: Form, error: ValidationError) -> None:
 @require_safe
 def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
-    team = access.team
-    now = timezone.now()
-    upcoming = slots_for_teams([team.pk], now, now + dt.timedelta(weeks=UPCOMING_WEEKS))
+    page = team_sessions_page(access.team.pk, now=timezone.now())
     context = {
-        "team": team,
-        "upcoming": upcoming,
-        "past": past_sessions(team.pk, now),
-        "series_list": team.session_series.filter(cancelled_at__isnull=True).order_by("title"),
+        "team": access.team,
+        "upcoming": page.upcoming,
+        "past": page.past,
+        "series_list": page.series_list,
         "can_facilitate": access.allows(TeamAction.FACILITATE),
-        "weeks": UPCOMING_WEEKS,
+        "weeks": TEAM_SESSIONS_WEEKS,
     }
     return render(request, "schedule/team_sessions.html", context)
 
@@ -133,62 +146,66 @@ def session_edit(request: AuthedRequest, session_id: int) -> HttpResponse:
     return render(request, "schedule/session_form.html", context)
 
 
-def session_page_context(request: AuthedRequest, session: Session) -> dict[str, Any]:
-    """What the session page shows; also used for a series occurrence not yet saved."""
+def session_page_context(
+    request: AuthedRequest, session: Session, access: ScopedAccess[Session] | None = None
+) -> dict[str, Any]:
+    """What the session page shows (selectors.session_page), with its forms; also for a
+    series occurrence not yet saved. `access`, when the view has it, saves two queries."""
+
+    def allows(action: str) -> bool:
+        if access is not None:
+            return session_allows(access, SessionAction(action))
+        return can_session(request.user, session, SessionAction(action))
+
+    page = session_page(session, viewer=request.user, allows=allows, now=timezone.now())
     saved = session.pk is not None
-    roles = list(session.roles.select_related("person")) if saved else []
-    agenda = agenda_of(session)
-    people_by_role: dict[str, list[User]] = {}
-    for role in roles:
-        people_by_role.setdefault(role.role, []).append(role.person)
-    format_roles = [(r, people_by_role.get(r.key, [])) for r in agenda.format.roles]
-    missing = [
-        f"Needs {'a' if r.min_people == 1 else r.min_people} {r.label.lower()}"
-        for r, people in format_roles
-        if len(people) < r.min_people and r.max_people is not None
-    ]
-    rsvps = list(session.rsvps.select_related("person").order_by("answer")) if saved else []
-    mine = next((r.answer for r in rsvps if r.person_id == request.user.pk), None)
-    can_edit = can_session(request.user, session, SessionAction.EDIT)
-    can_attend = saved and can_session(request.user, session, SessionAction.ATTENDANCE)
-    started = session.starts_at <= timezone.now()
     attendance_form = None
-    if can_attend and started and not session.is_cancelled:
-        attendance_form = _attendance_form(session, rsvps)
+    if page.can_attend and page.started and not session.is_cancelled:
+        attendance_form = _attendance_form(page.rsvps, page.team_people, page.attendees)
+    roles_form = None
+    if page.can_edit and saved:
+        roles_form = RolesForm(
+            team=session.team,
+            format_key=session.format,
+            initial=dict(page.people_by_role),
+            people=page.team_people,
+        )
     return {
         "session": session,
         "team": session.team,
-        "agenda": agenda,
-        "facilitator": people_by_role.get(SessionRole.FACILITATOR, []),
-        "co_facilitator": people_by_role.get(SessionRole.CO_FACILITATOR, []),
-        "format_roles": format_roles,
-        "missing_roles": missing,
-        "rsvps": rsvps,
-        "counts": {a: sum(1 for r in rsvps if r.answer == a) for a in RsvpAnswer.values},
-        "my_rsvp": mine,
+        "agenda": agenda_of(session),
+        "facilitator": page.people_by_role.get(SessionRole.FACILITATOR, []),
+        "co_facilitator": page.people_by_role.get(SessionRole.CO_FACILITATOR, []),
+        "format_roles": page.format_roles,
+        "missing_roles": page.missing_roles,
+        "rsvps": page.rsvps,
+        "counts": {a: sum(1 for r in page.rsvps if r.answer == a) for a in RsvpAnswer.values},
+        "my_rsvp": page.my_rsvp,
         "answers": RsvpAnswer.choices,
-        "can_edit": can_edit,
+        "can_edit": page.can_edit,
         "can_rsvp": not session.is_cancelled and session.status != SessionStatus.DONE,
-        "roles_form": (
-            RolesForm(team=session.team, format_key=session.format, initial=dict(people_by_role))
-            if can_edit and saved
-            else None
-        ),
+        "roles_form": roles_form,
         "attendance_form": attendance_form,
-        "attendees": list(session.attendance.select_related("person")) if saved else [],
-        "conflicts": session_conflicts(session) if saved else [],
-        "started": started,
+        "attendees": page.attendees,
+        "conflicts": page.conflicts,
+        "started": page.started,
     }
 
 
 def _attendance_candidates(session: Session, rsvps: list[Rsvp]) -> list[User]:
     members = [m.user for m in Membership.objects.filter(team=session.team).select_related("user")]
+    return _candidates(members, rsvps)
+
+
+def _candidates(members: list[User], rsvps: list[Rsvp]) -> list[User]:
     return list({p.pk: p for p in members + [r.person for r in rsvps]}.values())
 
 
-def _attendance_form(session: Session, rsvps: list[Rsvp]) -> AttendanceForm:
-    candidates = _attendance_candidates(session, rsvps)
-    recorded = list(session.attendance.values_list("person_id", flat=True))
+def _attendance_form(
+    rsvps: list[Rsvp], members: list[User], attendees: list[Attendance]
+) -> AttendanceForm:
+    candidates = _candidates(members, rsvps)
+    recorded = [a.person_id for a in attendees]
     going = [r.person_id for r in rsvps if r.answer == RsvpAnswer.GOING]
     return AttendanceForm(candidates=candidates, initial={"attendees": recorded or going})
 
@@ -196,8 +213,8 @@ def _attendance_form(session: Session, rsvps: list[Rsvp]) -> AttendanceForm:
 @login_required
 @require_safe
 def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
-    session = get_session_for_user(request.user, session_id, SessionAction.VIEW)
-    context = session_page_context(request, session)
+    access = get_session_access(request.user, session_id, SessionAction.VIEW)
+    context = session_page_context(request, access.obj, access)
     context["rsvp_url"] = None
     return render(request, "schedule/session_detail.html", context)
 

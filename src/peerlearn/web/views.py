@@ -14,6 +14,7 @@ from peerlearn.schedule.dashboard import team_schedules
 from peerlearn.web.http import AuthedRequest
 
 MEMBERS_PER_PAGE = 50
+NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 
 
 @login_required
@@ -30,8 +31,15 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
     access = get_team_access(request.user, team_id, TeamAction.VIEW)
     team = access.team
-    page = Paginator(team_members(team), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"team": team, "page": page, "can_manage": access.allows(TeamAction.MANAGE)}
+    members = team_members(team).only(
+        "role", "joined_on", "user", *(f"user__{n}" for n in (*NAME_FIELDS, "time_zone"))
+    )
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "team": team,
+        "page": page,
+        "can_manage": access.allows(TeamAction.MANAGE),
+    }
     template = "web/team.html#members" if request.htmx else "web/team.html"
     return render(request, template, context)
 
