@@ -22,6 +22,7 @@ from peerlearn.api.pagination import Page
 from peerlearn.knowledge import pages
 from peerlearn.knowledge.access import get_repository_access
 from peerlearn.knowledge.models import Analysis, AnalysisStatus, Repository, SourceKind
+from peerlearn.knowledge.result import ISLANDS_SHOWN, PEOPLE_SHOWN
 from peerlearn.knowledge.selectors import account_names, repository_runs, team_repositories
 from peerlearn.people.access import get_team_access
 from peerlearn.people.roles import TeamAction
@@ -158,12 +159,10 @@ class MapOut(Schema):
     files_analysed: int | None = Field(..., examples=[412])
     active_since: str = Field(..., description="Active: a commit since this moment.")
     truck_factor: TruckFactorOut
-    islands: list[IslandOut] = Field(
-        ..., description=f"Largest first, at most {pages.ISLANDS_SHOWN}."
-    )
+    islands: list[IslandOut] = Field(..., description=f"Largest first, at most {ISLANDS_SHOWN}.")
     islands_total: int = Field(..., examples=[7])
     people: list[PersonOut] = Field(
-        ..., description=f"Who authors the most files first, at most {pages.PEOPLE_SHOWN}."
+        ..., description=f"Who authors the most files first, at most {PEOPLE_SHOWN}."
     )
     people_total: int = Field(..., examples=[14])
     bots: list[str] = Field(..., description="Identities left out as bots.")
@@ -178,10 +177,12 @@ class RepositoryDetailOut(RepositoryOut):
 
 
 def _map(repository: Repository, runs: Any) -> MapOut | None:
-    stored, good = runs.map, runs.good
+    # The overview the repository page reads (bounded whatever the repository's size),
+    # never the whole map.
+    stored, good = runs.overview, runs.good
     if stored is None or good is None:
         return None
-    names = pages.Names(stored, account_names(repository.team))
+    names = pages.Names(stored, account_names(repository.team, pages.emails_of(stored)))
     truck = pages.truck_factor(stored, names)
     islands = pages.islands(stored, names)
     people = pages.people(stored, names)
@@ -237,7 +238,7 @@ def get_repository(request: HttpRequest, repository_id: int = id_in_path()) -> R
     access = get_repository_access(api_user(request), repository_id, TeamAction.VIEW)
     repository = access.obj
     can_facilitate = access.allows(TeamAction.FACILITATE)
-    runs = repository_runs(repository)
+    runs = repository_runs(repository, with_map=False, with_overview=True)
     latest = runs.latest
     good = runs.good
     return RepositoryDetailOut(
