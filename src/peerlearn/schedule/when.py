@@ -50,8 +50,6 @@ def zone_or_utc(name: str) -> ZoneInfo:
 
 
 def _zone(name: str) -> ZoneInfo | None:
-    # A zone saved before zones were checked (or edited by hand) may not exist; the
-    # moment is still shown, so the page that holds it can be reached to fix it.
     try:
         return ZoneInfo(name) if name else None
     except (ZoneInfoNotFoundError, ValueError):
