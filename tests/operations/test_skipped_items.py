@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from peerlearn.api.services import api_token_create
+from peerlearn.audit.models import ItemFailure
 from peerlearn.audit.services import item_failure_record
 from peerlearn.people.admin_accounts import operator_create
 from peerlearn.people.models import User
@@ -55,8 +56,12 @@ def test_org_admin_sees_own_organisations_skipped_items_only(skipped: Cast) -> N
 @pytest.mark.parametrize("who", ["alice", "fiona", "bob", "charlie", "zed"])
 def test_everyone_else_is_refused(skipped: Cast, who: str) -> None:
     person = getattr(skipped, who)
-    assert client_for(person).get(PAGE).status_code == 403
-    assert _api(person).status_code == 403
+    page = client_for(person).get(PAGE)
+    assert page.status_code == 403
+    assert "talk" not in page.content.decode()
+    api = _api(person)
+    assert api.status_code == 403
+    assert "items" not in api.json()
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(skipped: Cast) -> None:
@@ -75,7 +80,10 @@ def test_operator_sees_every_organisations_items(skipped: Cast) -> None:
 
 
 def test_the_page_and_api_only_read(skipped: Cast) -> None:
+    before = list(ItemFailure.objects.values_list("pk", "item", "error"))
     assert client_for(skipped.olga).post(PAGE).status_code == 405
     _, secret = api_token_create(user=skipped.olga, name="skipped")
     writer = Client(headers={"Authorization": f"Bearer {secret}"})
-    assert writer.delete(API).status_code == 405
+    for method in (writer.post, writer.put, writer.patch, writer.delete):
+        assert method(API).status_code == 405
+    assert list(ItemFailure.objects.values_list("pk", "item", "error")) == before
