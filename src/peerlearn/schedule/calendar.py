@@ -12,14 +12,13 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from peerlearn.engines.schedule import ical
+from peerlearn.engines.schedule import ical, timezones
 from peerlearn.people.models import Membership, User
 from peerlearn.schedule.access import SessionAction, can_session_as
 from peerlearn.schedule.agenda import describe
@@ -75,7 +74,7 @@ def single_event(
         uid=session.uid,
         summary=session.title,
         schedule=ical.Single(
-            start=session.starts_at.astimezone(ZoneInfo(session.time_zone)),
+            start=session.starts_at.astimezone(timezones.zone(session.time_zone)),
             duration_minutes=session.duration_minutes,
             facilitator=facilitator.name if facilitator else "",
             location=where,

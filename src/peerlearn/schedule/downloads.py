@@ -8,7 +8,6 @@ what is wrong instead of failing, and the row is recorded for the organisation's
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfoNotFoundError
 
 from django.http import HttpResponse
 
@@ -24,7 +23,7 @@ def calendar_download(
 ) -> HttpResponse:
     try:
         body = ical.to_bytes(ical.calendar([event()], method=ical.Method.PUBLISH))
-    except (ScheduleError, ZoneInfoNotFoundError, ValueError) as error:
+    except (ScheduleError, ValueError) as error:
         item_skipped(job=JOB, item=item, error=error, organisation_id=organisation_id)
         return HttpResponse(
             f"The calendar file of {item} cannot be written: {error}. "

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.utils import dateformat
+
+from peerlearn.engines.schedule import timezones
+from peerlearn.engines.schedule.errors import ScheduleError
 
 LONG = "l j F Y, H:i"  # Wednesday 4 March 2026, 06:30
 SHORT = "D j M, H:i"  # Wed 4 Mar, 06:30
@@ -51,8 +54,8 @@ def zone_or_utc(name: str) -> ZoneInfo:
 
 def _zone(name: str) -> ZoneInfo | None:
     try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
+        return timezones.zone(name) if name else None
+    except ScheduleError:
         return None
 
 
