@@ -69,6 +69,33 @@ def test_swagger_docs_render_without_csp_violations(
     assert problems == []
 
 
+@pytest.mark.parametrize(
+    "write_text",
+    [
+        pytest.param("() => Promise.reject(new Error('refused'))", id="refused"),
+        pytest.param("() => new Promise(() => {})", id="never-answered"),
+    ],
+)
+def test_copy_falls_back_to_instructions_when_the_clipboard_is_refused(
+    page: Page, live_server: Any, cast: Cast, problems: list[str], write_text: str
+) -> None:
+    log_in(page, live_server, cast)
+    page.goto(f"{live_server.url}/account/tokens/")
+    page.get_by_label("Name").fill("No clipboard")
+    page.get_by_role("button", name="Create token").click()
+    page.evaluate(f"() => {{ navigator.clipboard.writeText = {write_text}; }}")
+
+    page.get_by_role("button", name="Copy to clipboard").click()
+
+    page.locator("#copy-status").filter(has_text="Press Ctrl+C").wait_for()
+    selected = page.evaluate(
+        "(() => { const f = document.getElementById('new-token');"
+        " return f.value.substring(f.selectionStart, f.selectionEnd); })()"
+    )
+    assert selected == page.get_by_label("Token", exact=True).input_value()
+    assert problems == []
+
+
 def test_swagger_try_it_out_uses_the_session(
     page: Page, live_server: Any, cast: Cast, problems: list[str]
 ) -> None:
@@ -95,7 +122,9 @@ def test_token_page_creates_a_token_without_csp_violations(
 
     field = page.get_by_label("Token", exact=True)
     assert field.input_value().startswith("pl_")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.get_by_role("button", name="Copy to clipboard").click()
-    page.locator("#copy-status").filter(has_text="C").wait_for()  # "Copied." or "Press Ctrl+C"
+    page.locator("#copy-status").filter(has_text="Copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == field.input_value()
     assert page.get_by_role("cell", name="Browser test", exact=True).is_visible()
     assert problems == []

@@ -6,7 +6,10 @@ document.querySelectorAll("[data-copy-target]").forEach((button) => {
     const status = document.getElementById("copy-status");
     field.select();
     try {
-      await navigator.clipboard.writeText(field.value);
+      // A browser that neither grants nor refuses clipboard access leaves the promise
+      // pending; after two seconds the person is told how to copy by hand instead.
+      const refusedAfter = new Promise((_, reject) => setTimeout(reject, 2000));
+      await Promise.race([navigator.clipboard.writeText(field.value), refusedAfter]);
       status.textContent = "Copied.";
     } catch {
       status.textContent = "Press Ctrl+C (⌘C) to copy the selected token.";
