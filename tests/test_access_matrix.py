@@ -13,6 +13,7 @@ check that each view asks its choke point; this one checks the choke points them
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from peerlearn.gaps.access import (
+    GapAction,
+    get_gap_for_user,
+    get_note_for_user,
+    get_onboarding_step_for_user,
+    get_own_offer,
+    get_suggestion_for_user,
+)
+from peerlearn.gaps.models import Gap, OnboardingStep, OneOnOneNote, Suggestion, TeachingOffer
 from peerlearn.knowledge.access import get_repository_for_user
 from peerlearn.knowledge.models import Repository
 from peerlearn.people.access import get_membership_for_user, get_team_for_user
@@ -84,6 +94,41 @@ def _repository(cast: Cast, team: Team) -> int:
     return Repository.objects.create(team=team, name="app", kind="local", location="/x").pk
 
 
+def _gap(cast: Cast, team: Team) -> int:
+    return Gap.objects.create(team=team, title="Tracing").pk
+
+
+def _suggestion(cast: Cast, team: Team) -> int:
+    return Suggestion.objects.create(team=team, kind="onboarding", key="k", title="t").pk
+
+
+def _step(cast: Cast, team: Team) -> int:
+    return OnboardingStep.objects.create(team=team, title="Get a laptop").pk
+
+
+def _lead_of(cast: Cast, team: Team) -> User:
+    return cast.zed if team == cast.foreign_team else cast.alice
+
+
+def _note(cast: Cast, team: Team) -> int:
+    author = _lead_of(cast, team)
+    return OneOnOneNote.objects.create(
+        team=team, author=author, held_on=dt.date(2026, 1, 5), text="x"
+    ).pk
+
+
+def _offer(cast: Cast, team: Team) -> int:
+    person = cast.zed if team == cast.foreign_team else cast.bob
+    return TeachingOffer.objects.create(team=team, person=person, topic="Vim").pk
+
+
+_GAP_LEVEL = {"view": GapAction.VIEW, "facilitate": GapAction.TRIAGE, "manage": GapAction.DECIDE}
+# Notes exist only for their author (alice; zed abroad), offers for whoever made them (bob).
+_NOBODY_ELSE = dict.fromkeys(PRINCIPALS, MISSING)
+AUTHOR_ONLY = {"view": {**_NOBODY_ELSE, "alice": OK}}
+MAKER_ONLY = {"view": {**_NOBODY_ELSE, "bob": OK}}
+
+
 def _fetch_membership(user: Any, pk: object, level: str) -> object:
     membership = Membership.objects.filter(pk=str(pk)).first() if str(pk).isdigit() else None
     team_id = membership.team_id if membership else 0
@@ -123,6 +168,21 @@ KINDS = [
         lambda u, pk, lv: get_repository_for_user(u, pk, TeamAction(lv)),
         {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
     ),
+    Kind("gap", _gap, lambda u, pk, lv: get_gap_for_user(u, pk, _GAP_LEVEL[lv]), TEAM_RULE),
+    Kind(
+        "suggestion",
+        _suggestion,
+        lambda u, pk, lv: get_suggestion_for_user(u, pk),
+        {"manage": TEAM_RULE["manage"]},
+    ),
+    Kind(
+        "onboarding step",
+        _step,
+        lambda u, pk, lv: get_onboarding_step_for_user(u, pk, TeamAction(lv)),
+        {"view": TEAM_RULE["view"], "manage": TEAM_RULE["manage"]},
+    ),
+    Kind("1:1 note", _note, lambda u, pk, lv: get_note_for_user(u, pk), AUTHOR_ONLY),
+    Kind("teaching offer", _offer, lambda u, pk, lv: get_own_offer(u, pk), MAKER_ONLY),
 ]
 CASES = [
     (kind, level, principal) for kind in KINDS for level in kind.rule for principal in PRINCIPALS

@@ -28,6 +28,7 @@ class PeriodicJob:
 
 
 def periodic_jobs() -> tuple[PeriodicJob, ...]:
+    from peerlearn.gaps.tasks import refresh_all_signals
     from peerlearn.knowledge.tasks import recover_abandoned_analyses
     from peerlearn.schedule.tasks import send_due_reminders
     from peerlearn.web.tasks import prune_expired_sessions, prune_task_results
@@ -37,6 +38,7 @@ def periodic_jobs() -> tuple[PeriodicJob, ...]:
         PeriodicJob(prune_task_results, dt.timedelta(days=1)),
         PeriodicJob(prune_expired_sessions, dt.timedelta(days=1)),
         PeriodicJob(recover_abandoned_analyses, dt.timedelta(minutes=10)),
+        PeriodicJob(refresh_all_signals, dt.timedelta(hours=6)),
     )
 
 

@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerlearn.api.services import api_token_create
+from peerlearn.gaps import services as gap_services
+from peerlearn.gaps import source_services
+from peerlearn.gaps.models import Suggestion
 from peerlearn.knowledge import services as knowledge_services
 from peerlearn.knowledge.models import Repository
 from peerlearn.people.models import User
@@ -100,4 +103,20 @@ def world(
     _, token = api_token_create(user=cast.alice, name="fuzz")
     calendar_feed_create(owner=cast.alice, team=cast.platform)
     calendar_feed_create(owner=cast.olga)
+    _backlog(cast, session)
     return World(cast, session, series, repository, token, invited)
+
+
+def _backlog(cast: Cast, session: Session) -> None:
+    """A gap of every kind of form: one to edit, vote, merge and link (with a session to
+    unlink), an offer to take back, a lead's 1:1 note, an onboarding step and a pending
+    suggestion."""
+    gap = gap_services.gap_create(team=cast.platform, raised_by=cast.alice, title="Tracing")
+    gap_services.gap_create(team=cast.platform, raised_by=cast.bob, title="Tracing again")
+    gap_services.gap_link_session(gap=gap, session=session, actor=cast.alice)
+    gap_services.offer_create(team=cast.platform, person=cast.alice, topic="Profiling")
+    source_services.note_create(
+        team=cast.platform, author=cast.alice, held_on=dt.date(2026, 11, 2), text="k8s"
+    )
+    source_services.onboarding_step_create(team=cast.platform, actor=cast.alice, title="Laptop")
+    Suggestion.objects.create(team=cast.platform, kind="onboarding", key="k", title="Laptop")

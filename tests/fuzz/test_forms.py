@@ -65,6 +65,14 @@ MAIN_FORMS = {
     "knowledge:repository_create",
     "knowledge:settings",
     "knowledge:analyse",
+    "gaps:gap_create",
+    "gaps:gap_vote",
+    "gaps:gap_status",
+    "gaps:gap_merge",
+    "gaps:anonymous_ask",
+    "gaps:notes",
+    "gaps:onboarding_mark",
+    "gaps:suggestion_decide",
 }
 
 CSV_HEADER = "username,email,display_name,team,role,joined_on,time_zone\n"

@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from peerlearn.api.models import ApiToken
+from peerlearn.gaps.models import Gap, OnboardingStep, OneOnOneNote, Suggestion, TeachingOffer
 from peerlearn.people.models import Membership
 from peerlearn.schedule.models import CalendarFeed
 from peerlearn.schedule.selectors import occurrence_key
@@ -71,6 +72,11 @@ def _valid_values(world: World) -> dict[str, str]:
         "key": key,
         "token": "nosuchtoken",
         "uidb64": "MQ",
+        "gap_id": str(Gap.objects.filter(team=cast.platform).values_list("pk", flat=True)[0]),
+        "offer_id": str(TeachingOffer.objects.values_list("pk", flat=True)[0]),
+        "note_id": str(OneOnOneNote.objects.values_list("pk", flat=True)[0]),
+        "step_id": str(OnboardingStep.objects.values_list("pk", flat=True)[0]),
+        "suggestion_id": str(Suggestion.objects.values_list("pk", flat=True)[0]),
     }
 
 
@@ -92,6 +98,9 @@ SHOW_ONLY = {
     "knowledge:files",
     "web:dashboard",
     "web:team",
+    "gaps:backlog",
+    "gaps:gap",
+    "gaps:suggestions",
 }
 
 

@@ -43,8 +43,8 @@ PINNED = {
     "series": 13,
     # session, person, session with team and role, roles, answers, attendance, team
     # people; conflicts: its facilitators' leading roles in other sessions (with the
-    # sessions), their series with skips, rows and roles
-    "session": 12,
+    # sessions), their series with skips, rows and roles; the gaps it covers
+    "session": 13,
 }
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "peerlearn.api",
     "peerlearn.schedule",
     "peerlearn.knowledge",
+    "peerlearn.gaps",
     "peerlearn.audit",
     # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
     "peerlearn.people.admin_config.OperatorAdminConfig",

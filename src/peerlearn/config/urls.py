@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("peerlearn.audit.urls")),
     path("", include("peerlearn.schedule.urls")),
     path("", include("peerlearn.knowledge.urls")),
+    path("", include("peerlearn.gaps.urls")),
     path("", include("peerlearn.web.urls")),
 ]

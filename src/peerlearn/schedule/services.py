@@ -18,6 +18,7 @@ from django.utils import timezone
 from peerlearn.engines.schedule import formats
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.engines.schedule.timezones import aware_exists
+from peerlearn.gaps.services import gaps_cover_for_session
 from peerlearn.people.models import Membership, Team, User
 from peerlearn.schedule.audit_events import cancellation_record
 from peerlearn.schedule.models import (
@@ -236,7 +237,9 @@ def session_set_status(*, session: Session, status: str, actor: User | None = No
     if status == SessionStatus.CANCELLED:
         cancellation_record(item=locked, actor=actor)
     _touch_series(locked)
-    if status != SessionStatus.DONE:
+    if status == SessionStatus.DONE:
+        gaps_cover_for_session(session=locked)
+    else:
         announce_after_commit(locked)
     return locked
 

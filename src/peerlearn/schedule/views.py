@@ -7,14 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from peerlearn.gaps.access import GapAction, get_gap_for_user
+from peerlearn.gaps.models import Gap
+from peerlearn.gaps.services import gap_link_session
 from peerlearn.people.access import ScopedAccess, get_team_access, get_team_for_user
-from peerlearn.people.models import Membership, User
+from peerlearn.people.models import Membership, Team, User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import services
 from peerlearn.schedule.access import (
@@ -81,26 +85,44 @@ def team_sessions(request: AuthedRequest, team_id: int) -> HttpResponse:
 @require_GET_or_POST
 def session_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, TeamAction.FACILITATE)
-    initial = {"time_zone": request.user.time_zone, "duration_minutes": 45}
+    initial: dict[str, Any] = {"time_zone": request.user.time_zone, "duration_minutes": 45}
+    # Planned from a gap of the backlog (?gap=…): the session starts from it and covers it.
+    gap = _gap_to_cover(request, team)
+    if gap is not None:
+        initial.update(title=gap.title, topic=gap.description[:2000])
     form = SessionForm(request.POST or None, team=team, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            session = services.session_create(
-                team=team,
-                created_by=request.user,
-                **_session_fields(data),
-                status=data["status"],
-                facilitator=data.get("facilitator"),
-                co_facilitator=data.get("co_facilitator"),
-            )
+            with transaction.atomic():
+                session = services.session_create(
+                    team=team,
+                    created_by=request.user,
+                    **_session_fields(data),
+                    status=data["status"],
+                    facilitator=data.get("facilitator"),
+                    co_facilitator=data.get("co_facilitator"),
+                )
+                if gap is not None:
+                    gap_link_session(gap=gap, session=session, actor=request.user)
         except ValidationError as error:
             attach_errors(form, error)
         else:
             messages.success(request, f"“{session.title}” is saved.")
             _warn_conflicts(request, session)
             return redirect("schedule:session", session.pk)
-    return render(request, "schedule/session_form.html", {"form": form, "team": team})
+    context = {"form": form, "team": team, "gap": gap}
+    return render(request, "schedule/session_form.html", context)
+
+
+def _gap_to_cover(request: AuthedRequest, team: Team) -> Gap | None:
+    gap_id = request.POST.get("gap") or request.GET.get("gap")
+    if not gap_id:
+        return None
+    gap = get_gap_for_user(request.user, gap_id, GapAction.TRIAGE)
+    if gap.team_id != team.pk:
+        raise Http404("No such gap in this team.")
+    return gap
 
 
 def _session_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -173,6 +195,8 @@ def session_page_context(
     return {
         "session": session,
         "team": session.team,
+        # What the backlog hoped this session would teach (gaps.services links them).
+        "gaps": list(session.gaps.only("pk", "title", "status")) if saved else [],
         "agenda": agenda_of(session),
         "facilitator": page.people_by_role.get(SessionRole.FACILITATOR, []),
         "co_facilitator": page.people_by_role.get(SessionRole.CO_FACILITATOR, []),

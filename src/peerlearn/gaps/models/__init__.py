@@ -1,0 +1,41 @@
+from peerlearn.gaps.models.backlog import (
+    AnonymousAskWindow,
+    Gap,
+    GapEvent,
+    GapSession,
+    GapSource,
+    GapStatus,
+    GapVote,
+    Importance,
+    TeachingOffer,
+)
+from peerlearn.gaps.models.sources import (
+    OnboardingMark,
+    OnboardingStep,
+    OneOnOneNote,
+    PostMortem,
+    SignalKind,
+    Suggestion,
+    SuggestionStatus,
+    TrackerIssue,
+)
+
+__all__ = [
+    "AnonymousAskWindow",
+    "Gap",
+    "GapEvent",
+    "GapSession",
+    "GapSource",
+    "GapStatus",
+    "GapVote",
+    "Importance",
+    "OnboardingMark",
+    "OnboardingStep",
+    "OneOnOneNote",
+    "PostMortem",
+    "SignalKind",
+    "Suggestion",
+    "SuggestionStatus",
+    "TeachingOffer",
+    "TrackerIssue",
+]
