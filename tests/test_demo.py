@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from peerlearn.demo import DEMO_PASSWORD, demo_load, demo_logins
+from peerlearn.gaps.models import Gap, Suggestion
 from peerlearn.people.models import Organisation, Team, User
 from peerlearn.schedule.models import Attendance, Rsvp, Series, SeriesSkip, SessionStatus
 
@@ -42,3 +43,17 @@ def test_demo_dashboard_shows_the_protected_slot_and_who_facilitates() -> None:
     assert "Platform learning hour" in body
     assert "Bob Okafor" in body
     assert "Deep dive: the billing service" in body
+
+
+def test_demo_backlog_is_ranked_and_fed_by_the_signals() -> None:
+    demo_load()
+    platform = Team.objects.get(slug="platform")
+    client = Client()
+    client.login(username="alice", password=DEMO_PASSWORD)
+    backlog = client.get(reverse("gaps:backlog", args=[platform.pk])).content.decode()
+    assert "How our deploy pipeline promotes a build" in backlog
+    assert "How are on-call handovers supposed to work?" in backlog  # the anonymous ask
+    assert Gap.objects.get(title="Our logging conventions").status == "covered"
+    kinds = set(Suggestion.objects.filter(team=platform).values_list("kind", flat=True))
+    assert kinds == {"knowledge_island", "onboarding"}
+    assert Gap.objects.get(source="anonymous").raised_by is None
