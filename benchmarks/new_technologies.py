@@ -232,8 +232,9 @@ def write_section(report_machine: str, runs: int, results: list[str]) -> None:
             "",
             "`new_dependencies` is one `git log --raw` over the manifests, one `cat-file "
             "--batch` for every manifest version, two `ls-tree`, one `cat-file --batch` for "
-            "the source files at the tip and one `git log` per introducing commit for the "
-            "people count; the baseline is the first and the tree listing alone.",
+            "the source files at the tip, and for the people count one `git log --name-only` "
+            "over the oldest new dependency's range plus a `rev-list` per introducing "
+            "commit; the baseline is the first log and the tree listing alone.",
             "",
         ]
     )
