@@ -125,3 +125,10 @@ def test_areas_for_issues_counts_commits_per_area() -> None:
     assert areas_for_issues(commits, ["#99"]) == []
     with pytest.raises(ValueError, match="depth must be at least 1"):
         areas_for_issues(commits, ["#1"], depth=0)
+
+
+def test_fix_commits_refuses_a_naive_since(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(ANN, write={"a": "1"}, message="fix")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        fix_commits(repo.path, since=datetime(2024, 1, 1))

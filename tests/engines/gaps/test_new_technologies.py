@@ -189,3 +189,21 @@ def test_not_a_repository_and_shallow(tmp_path: Path, repo: GitRepo) -> None:
     repo.git("clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     with pytest.raises(ShallowRepository):
         new_dependencies(clone, since=SINCE)
+
+
+def test_naive_since_is_refused(repo: GitRepo) -> None:
+    repo.commit(ANN, write={"a": "1"})
+    with pytest.raises(ValueError, match="timezone-aware"):
+        new_dependencies(repo.path, since=datetime(2024, 1, 1))
+
+
+def test_known_import_names(repo: GitRepo) -> None:
+    repo.commit(ANN, at=BEFORE, write={"README": "x\n"})
+    repo.commit(ANN, at=AFTER + 1, write={
+        "requirements.txt": "django-ninja\nPillow\nscikit_learn\n",
+        "api.py": "from ninja import Router\nfrom PIL import Image\nimport sklearn.svm\n",
+    })  # fmt: skip
+    found = by_name(new_dependencies(repo.path, since=SINCE).dependencies)
+    assert {name: d.importers for name, d in found.items()} == {
+        "django-ninja": ("api.py",), "pillow": ("api.py",), "scikit-learn": ("api.py",)
+    }  # fmt: skip

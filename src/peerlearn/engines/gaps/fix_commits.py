@@ -73,7 +73,9 @@ _FORMAT = "--format=%x00%x01%H%x00%at%x00E%aE%x00%B"
 
 def fix_commits(repo: Path, *, since: datetime | None = None, tip: str = "HEAD") -> list[FixCommit]:
     """Non-merge commits reachable from `tip` (since `since`) that fix or reference
-    something, newest first, from one `git log` pass."""
+    something, newest first, from one `git log` pass. `since` must be aware."""
+    if since is not None and since.tzinfo is None:
+        raise ValueError("since must be timezone-aware")
     check_repository(repo)
     args = ["log", "--no-merges", "-z", "--name-only", "--no-renames", "--no-color", _FORMAT]
     if since is not None:

@@ -176,7 +176,9 @@ def _manifest_history(repo: Path, revisions: list[str]) -> list[_Commit]:
 def new_dependencies(
     repo: Path, *, since: datetime, tip: str = "HEAD", max_importers: int = 50
 ) -> NewTechnologyReport:
-    """Dependencies new since `since` at `tip`, in the order they came."""
+    """Dependencies new since `since` (aware) at `tip`, in the order they came."""
+    if since.tzinfo is None:
+        raise ValueError("since must be timezone-aware")
     check_repository(repo)
     tip_id = run_git(repo, "rev-parse", "--verify", f"{tip}^{{commit}}").decode().strip()
     baseline = (
@@ -311,6 +313,9 @@ PYTHON_IMPORT_NAMES = {
     "gitpython": "git",
     "pygithub": "github",
     "google-api-python-client": "googleapiclient",
+    "google-re2": "re2",
+    "django-ninja": "ninja",
+    "markdown-it-py": "markdown_it",
 }
 _EXTENSIONS = {
     "python": (".py", ".pyi"),
