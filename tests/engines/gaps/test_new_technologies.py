@@ -207,3 +207,28 @@ def test_known_import_names(repo: GitRepo) -> None:
     assert {name: d.importers for name, d in found.items()} == {
         "django-ninja": ("api.py",), "pillow": ("api.py",), "scikit-learn": ("api.py",)
     }  # fmt: skip
+
+
+def test_people_count_only_changes_after_the_introduction(repo: GitRepo) -> None:
+    repo.commit(ANN, at=BEFORE, write={"app.py": "import numpy\n"})
+    repo.commit(BOB, at=AFTER + 1, write={"requirements.txt": "numpy\n"})
+    repo.commit(CAT, at=AFTER + 2, write={"app.py": "import numpy\nx = 1\n"})
+    found = new_dependencies(repo.path, since=SINCE).dependencies[0]
+    assert found.importers == ("app.py",)
+    assert found.people == 1  # Cat; Ann's edit came before, Bob's commit left app.py alone
+
+
+def test_deleted_manifests_vendored_ones_and_hostile_xml(repo: GitRepo) -> None:
+    repo.commit(ANN, at=BEFORE, write={"README": "x\n"})
+    repo.commit(ANN, at=AFTER + 1, write={
+        "tools/Gemfile": "gem 'rake'\n",
+        "node_modules/x/package.json": '{"dependencies": {"evil": "1"}}',
+    })  # fmt: skip
+    hostile = repo.commit(ANN, at=AFTER + 2, write={
+        "pom.xml": '<!DOCTYPE p [<!ENTITY a "a">]><project>&a;</project>',
+    })  # fmt: skip
+    repo.commit(ANN, at=AFTER + 3, delete=("tools/Gemfile",))
+    report = new_dependencies(repo.path, since=SINCE)
+    assert report.dependencies == ()
+    assert [(u.path, u.commit) for u in report.unreadable] == [("pom.xml", hostile)]
+    assert "DTD" in report.unreadable[0].message

@@ -9,8 +9,8 @@ the day it reached the main line) and every manifest version in one `git cat-fil
 landed); `introduced_by_*` is its author. `people` counts the authors (e-mail,
 casefolded) of non-merge commits that changed an importer after the manifest's parent
 state, i.e. in `<introducing commit>^..tip`, which includes a merged branch's commits.
-Importers are found by reading source files at the tip (best effort, module docstring of
-each `_import_*` pattern says what is recognised); renames of importers are not followed.
+Importers are found by reading source files at the tip (best effort; the comment above
+`_PATTERNS` says what is recognised); renames of importers are not followed.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class NewDependency:
     introduced_by_name: str
     introduced_by_email: str
     importers: tuple[str, ...]  # files at the tip that import it, sorted, at most max_importers
-    people: int  # distinct authors who changed any importer since it came
+    people: int  # distinct authors who changed any importer (listed or not) since it came
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,7 +399,8 @@ def find_importers(
             continue
         ecosystems = [e for e in by_ecosystem if path.endswith(_EXTENSIONS[e])]
         if ecosystems:
-            wanted[blob] = ecosystems
+            wanted.setdefault(blob, [])
+            wanted[blob] += [e for e in ecosystems if e not in wanted[blob]]
             paths.setdefault(blob, []).append(path)
     result: dict[Dependency, list[str]] = {}
     for blob, content in read_blobs(repo, wanted):
