@@ -356,30 +356,42 @@ def _python_candidates(name: str) -> tuple[str, ...]:
     return (known,) if known else (name.replace("-", "_"), name.replace("-", "."))
 
 
-def _prefix_match(module: str, prefixes: Iterable[str], separator: str) -> bool:
-    return any(module == p or module.startswith(p + separator) for p in prefixes)
+def _prefixes(module: str, separator: str) -> Iterator[str]:
+    parts = module.split(separator)
+    for length in range(1, len(parts) + 1):
+        yield separator.join(parts[:length])
 
 
-def _uses(dependency: Dependency, modules: set[str]) -> bool:
+def _lookup_keys(ecosystem: str, module: str) -> Iterator[str]:
+    """Keys one imported module is looked up by: a set lookup per key, not a scan of
+    every dependency per module (that scan was most of the time on a real repository)."""
+    match ecosystem:
+        case "python":
+            yield from _prefixes(module.casefold(), ".")
+        case "npm" | "go":
+            yield from _prefixes(module, "/")
+        case "maven":
+            yield from _prefixes(module, ".")
+        case "ruby":
+            yield module
+            yield module.split("/")[0]
+        case _:
+            yield module
+
+
+def _keys_of(dependency: Dependency) -> tuple[str, ...]:
+    """What `_lookup_keys` yields for a module that uses `dependency`."""
     name = dependency.name
     match dependency.ecosystem:
         case "python":
-            wanted = [c.casefold() for c in _python_candidates(name)]
-            return any(_prefix_match(m.casefold(), wanted, ".") for m in modules)
-        case "npm":
-            return any(_prefix_match(m, [name], "/") for m in modules)
-        case "go":
-            return any(_prefix_match(m, [name], "/") for m in modules)
+            return tuple(c.casefold() for c in _python_candidates(name))
         case "rust":
-            return name.replace("-", "_") in modules
+            return (name.replace("-", "_"),)
         case "maven":
-            group = name.partition(":")[0]
-            return any(_prefix_match(m, [group], ".") for m in modules)
+            return (name.partition(":")[0],)  # the groupId as a package prefix, best effort
         case "ruby":
-            return any(
-                m == name or m.split("/")[0] == name or m == name.replace("-", "/") for m in modules
-            )
-    return False
+            return (name, name.replace("-", "/"))
+    return (name,)
 
 
 def find_importers(
@@ -402,13 +414,20 @@ def find_importers(
             wanted.setdefault(blob, [])
             wanted[blob] += [e for e in ecosystems if e not in wanted[blob]]
             paths.setdefault(blob, []).append(path)
+    index: dict[tuple[str, str], list[Dependency]] = {}
+    for ecosystem, listed in by_ecosystem.items():
+        for dependency in listed:
+            for key in _keys_of(dependency):
+                index.setdefault((ecosystem, key), []).append(dependency)
     result: dict[Dependency, list[str]] = {}
     for blob, content in read_blobs(repo, wanted):
         if content is None or b"\0" in content[:8000]:
             continue
+        users: set[Dependency] = set()
         for ecosystem in wanted[blob]:
-            modules = _modules(ecosystem, content)
-            for dependency in by_ecosystem[ecosystem]:
-                if modules and _uses(dependency, modules):
-                    result.setdefault(dependency, []).extend(paths[blob])
+            for module in _modules(ecosystem, content):
+                for key in _lookup_keys(ecosystem, module):
+                    users.update(index.get((ecosystem, key), ()))
+        for dependency in users:
+            result.setdefault(dependency, []).extend(paths[blob])
     return {dependency: sorted(found) for dependency, found in result.items()}
