@@ -194,7 +194,7 @@ def main() -> int:
     targets = [("synthetic", SYNTH, dt.datetime.fromtimestamp(START + COMMITS * 1800, dt.UTC))]
     for path in args.repo:
         head = int(run_git(path, "log", "-1", "--format=%ct", "HEAD"))
-        targets.append((path.name, path, dt.datetime.fromtimestamp(head - 365 * 86400, dt.UTC)))
+        targets.append((f"`{path}`", path, dt.datetime.fromtimestamp(head - 365 * 86400, dt.UTC)))
     lines = [
         "| repository | commits | files | new deps | `new_dependencies` ms | baseline ms "
         "| ratio | fix commits | `fix_commits` ms | `git log --name-only` ms | ratio |",
