@@ -219,9 +219,9 @@ def new_dependencies(
                 state.pop(change.path, None)
             else:
                 parse(change.path, change.blob, entry.commit, contents)
-        for path, declared in state.items():
-            for dependency in declared - old:
-                first_seen.setdefault(dependency, (entry, path))
+        for change in entry.changes:  # only a changed manifest can declare something anew
+            for dependency in state.get(change.path, frozenset()) - old:
+                first_seen.setdefault(dependency, (entry, change.path))
     at_tip = frozenset().union(*state.values())
     new = sorted((d for d in at_tip - old), key=lambda d: (first_seen[d][0].committed, d))
     importers = find_importers(repo, tip_id, new)
