@@ -63,3 +63,34 @@ def test_team_list_queries_are_constant(
         response = client.get("/api/teams")
 
     assert json_of(response)["count"] == 1 + extra_teams
+
+
+# token with user and organisation, team with alice's role (access check), the ranked gaps
+# (votes and offers are subqueries), the people who raised them (one query for all)
+GAPS_QUERIES = 4
+
+
+@pytest.mark.parametrize("size", [1, 60])
+def test_gap_list_queries_are_constant(
+    cast: Cast, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    from peerlearn.gaps import services as gap_services
+
+    raisers = [cast.alice, cast.bob, cast.fiona]
+    for number in range(size):
+        gap = gap_services.gap_create(
+            team=cast.platform, raised_by=raisers[number % 3], title=f"Gap {number}"
+        )
+        gap_services.gap_vote(gap=gap, voter=cast.bob, vote=True)
+        gap_services.offer_create(team=cast.platform, person=cast.fiona, gap=gap)
+    client = bearer_client(token_for(cast.alice))
+    client.get("/api/me")
+
+    with django_assert_num_queries(GAPS_QUERIES):
+        response = client.get(f"/api/teams/{cast.platform.pk}/gaps")
+
+    body = json_of(response)
+    assert body["count"] == size
+    assert len(body["items"]) == min(size, 50)
+    assert {item["raised_by"]["name"] for item in body["items"]} <= {"Alice", "Bob", "Fiona"}
+    assert all(item["offers"] == 1 and item["votes"] == 1 for item in body["items"])
