@@ -251,6 +251,9 @@ def test_editing_follows_the_pages_rules(cast: Cast, client_as: Callable[[str], 
         send(client_as("bob"), "patch", url, {"code_areas": ["../up"]})
     )
     assert "title" in field_errors(send(client_as("bob"), "patch", url, {"title": ""}))
+    assert "description" in field_errors(
+        send(client_as("bob"), "patch", url, {"description": None})
+    )
     gap.refresh_from_db()
     assert (gap.title, gap.importance, gap.code_areas) == ("Feature flags", 1, ["flags/"])
 

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from peerlearn.api.auth import api_user
-from peerlearn.api.endpoints.gaps import GapDetailOut, gap_detail_out
+from peerlearn.api.endpoints.gap_schemas import GapDetailOut, gap_detail_out
 from peerlearn.api.fields import MultiLine, SaneDate, SingleLine, WebUrl, id_in_path
 from peerlearn.api.pagination import Page
 from peerlearn.gaps import rules, signal_services, source_services
