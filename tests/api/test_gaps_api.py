@@ -24,6 +24,8 @@ from peerlearn.gaps.models import (
     SuggestionStatus,
     TeachingOffer,
 )
+from peerlearn.schedule import services as schedule_services
+from peerlearn.schedule.models import SessionStatus
 from tests.api.conftest import json_of
 from tests.conftest import Cast
 from tests.gaps.conftest import make_gap
@@ -315,6 +317,13 @@ def test_linking_a_session_plans_the_gap(cast: Cast, client_as: Callable[[str], 
 
     unlinked = json_of(send(client_as("fiona"), "delete", url))
     assert (unlinked["status"], unlinked["sessions"]) == ("open", [])
+
+    schedule_services.session_set_status(
+        session=session, status=SessionStatus.CANCELLED, actor=cast.alice
+    )
+    assert "session" in field_errors(send(client_as("fiona"), "put", url))
+    gap.refresh_from_db()
+    assert (gap.status, list(gap.sessions.all())) == ("open", [])
 
 
 def test_suggestions_accept_dismiss_and_refresh(
