@@ -32,6 +32,35 @@ ENDPOINTS = {
     ("put", "/api/series/{series_id}/occurrences/{occurrence}/rsvp"),
     ("get", "/api/teams/{team_id}/repositories"),
     ("get", "/api/repositories/{repository_id}"),
+    ("get", "/api/teams/{team_id}/gaps"),
+    ("post", "/api/teams/{team_id}/gaps"),
+    ("post", "/api/teams/{team_id}/anonymous-asks"),
+    ("get", "/api/gaps/{gap_id}"),
+    ("patch", "/api/gaps/{gap_id}"),
+    ("post", "/api/gaps/{gap_id}/status"),
+    ("put", "/api/gaps/{gap_id}/vote"),
+    ("delete", "/api/gaps/{gap_id}/vote"),
+    ("post", "/api/gaps/{gap_id}/merge"),
+    ("post", "/api/gaps/{gap_id}/offers"),
+    ("get", "/api/teams/{team_id}/offers"),
+    ("post", "/api/teams/{team_id}/offers"),
+    ("delete", "/api/offers/{offer_id}"),
+    ("put", "/api/gaps/{gap_id}/sessions/{session_id}"),
+    ("delete", "/api/gaps/{gap_id}/sessions/{session_id}"),
+    ("get", "/api/teams/{team_id}/gap-suggestions"),
+    ("post", "/api/gap-suggestions/{suggestion_id}/accept"),
+    ("post", "/api/gap-suggestions/{suggestion_id}/dismiss"),
+    ("post", "/api/teams/{team_id}/gap-suggestions/refresh"),
+    ("get", "/api/teams/{team_id}/onboarding-steps"),
+    ("post", "/api/teams/{team_id}/onboarding-steps"),
+    ("delete", "/api/onboarding-steps/{step_id}"),
+    ("put", "/api/onboarding-steps/{step_id}/mark"),
+    ("get", "/api/teams/{team_id}/post-mortems"),
+    ("post", "/api/teams/{team_id}/post-mortems"),
+    ("get", "/api/teams/{team_id}/one-on-one-notes"),
+    ("post", "/api/teams/{team_id}/one-on-one-notes"),
+    ("post", "/api/one-on-one-notes/{note_id}/gap"),
+    ("delete", "/api/one-on-one-notes/{note_id}"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }
@@ -75,6 +104,17 @@ def test_schemas_carry_examples(document: dict[str, Any]) -> None:
     assert schemas["SeriesIn"]["properties"]["frequency"]
     assert schemas["SkipIn"]["properties"]["on"]["examples"] == ["2026-05-27"]
     assert schemas["RepositoryDetailOut"]["properties"]["map"]
+    assert schemas["GapIn"]["properties"]["title"]["examples"] == ["How our deploy pipeline works"]
+    assert schemas["GapOut"]["properties"]["raised_by"]["description"]
+    assert schemas["AnonymousAskIn"]["properties"]["title"]["examples"]
+    assert "raised_by" not in schemas["AskedOut"]["properties"]
+    assert schemas["MarkIn"]["properties"]["done"]["examples"] == [True]
+    assert schemas["NoteIn"]["properties"]["held_on"]["examples"] == ["2026-05-04"]
+
+
+def test_every_operation_has_a_summary(document: dict[str, Any]) -> None:
+    for method, path in ENDPOINTS:
+        assert document["paths"][path][method].get("summary"), (method, path)
 
 
 def test_docs_page_is_served_from_local_files() -> None:

@@ -63,3 +63,66 @@ def test_team_list_queries_are_constant(
         response = client.get("/api/teams")
 
     assert json_of(response)["count"] == 1 + extra_teams
+
+
+# token with user and organisation, team with alice's role (access check), the ranked gaps
+# (votes and offers are subqueries), the people who raised them (one query for all)
+GAPS_QUERIES = 4
+
+
+@pytest.mark.parametrize("size", [1, 60])
+def test_gap_list_queries_are_constant(
+    cast: Cast, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    from peerlearn.gaps import services as gap_services
+
+    raisers = [cast.alice, cast.bob, cast.fiona]
+    for number in range(size):
+        gap = gap_services.gap_create(
+            team=cast.platform, raised_by=raisers[number % 3], title=f"Gap {number}"
+        )
+        gap_services.gap_vote(gap=gap, voter=cast.bob, vote=True)
+        gap_services.offer_create(team=cast.platform, person=cast.fiona, gap=gap)
+    client = bearer_client(token_for(cast.alice))
+    client.get("/api/me")
+
+    with django_assert_num_queries(GAPS_QUERIES):
+        response = client.get(f"/api/teams/{cast.platform.pk}/gaps")
+
+    body = json_of(response)
+    assert body["count"] == size
+    assert len(body["items"]) == min(size, 50)
+    assert {item["raised_by"]["name"] for item in body["items"]} <= {"Alice", "Bob", "Fiona"}
+    assert all(item["offers"] == 1 and item["votes"] == 1 for item in body["items"])
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_gap_detail_queries_are_constant(
+    cast: Cast, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    """History, offers, sessions and merged duplicates are one query each, however many."""
+    from peerlearn.gaps import services as gap_services
+    from tests.schedule.conftest import make_session
+
+    gap = gap_services.gap_create(team=cast.platform, raised_by=cast.bob, title="Deploys")
+    for person in (cast.alice, cast.bob, cast.fiona, cast.olga):
+        gap_services.offer_create(team=cast.platform, person=person, gap=gap)
+    for number in range(size):
+        duplicate = gap_services.gap_create(
+            team=cast.platform, raised_by=cast.fiona, title=f"Dup {number}"
+        )
+        gap_services.gap_merge(duplicate=duplicate, into=gap, actor=cast.alice)
+        session = make_session(cast.platform, by=cast.alice, title=f"Session {number}")
+        gap_services.gap_link_session(gap=gap, session=session, actor=cast.fiona)
+    client = bearer_client(token_for(cast.alice))
+    client.get("/api/me")
+
+    # token, the gap with its team and role, the gap again with its raiser, then the page:
+    # offers, history, sessions, merged duplicates, your vote
+    with django_assert_num_queries(8):
+        response = client.get(f"/api/gaps/{gap.pk}")
+
+    body = json_of(response)
+    assert len(body["merged_from"]) == len(body["sessions"]) == size
+    assert len(body["teaching_offers"]) == 4
+    assert len(body["history"]) >= 2 * size

@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from peerlearn.api.auth import API_AUTH
 from peerlearn.api.endpoints import (
     audit,
+    gap_sources,
+    gaps,
     me,
     members,
     repositories,
@@ -39,4 +41,6 @@ api.add_router("", members.router)
 api.add_router("", sessions.router)
 api.add_router("", series.router)
 api.add_router("", repositories.router)
+api.add_router("", gaps.router)
+api.add_router("", gap_sources.router)
 api.add_router("", audit.router)

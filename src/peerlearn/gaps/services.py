@@ -307,6 +307,10 @@ def gap_link_session(*, gap: Gap, session: Session, actor: User | None) -> Gap:
     covers it at once)."""
     if session.team_id != gap.team_id:
         raise ValidationError({"session": ["That session belongs to another team."]})
+    if session.status == SessionStatus.CANCELLED:
+        # The page only hides cancelled sessions from its picker; a cancelled session
+        # covers nothing, so it must not plan the gap either.
+        raise ValidationError({"session": ["That session is cancelled."]})
     _, created = GapSession.objects.get_or_create(gap=gap, session=session)
     if created:
         event_record(
