@@ -1,0 +1,8 @@
+"""Pure engines for the gap backlog: what a team needs to learn.
+
+``text`` turns a title and a Markdown description into terms; ``similarity`` finds
+near-duplicate gaps (TF-IDF, cosine); ``bugs`` groups a tracker's bug reports into
+recurring families; ``imports`` reads the files people bring (retrospective CSV
+exports, Markdown lists, GitHub/GitLab/Jira issue exports), all or nothing.
+No Django here: plain dataclasses in and out.
+"""
