@@ -126,7 +126,9 @@ def _gap(
 
     before = len(problems.items) + problems.truncated
     title_column = positions["title"][0]
-    title = value("title") or ""
+    # Cards are often written over several lines; a title is one line.
+    title = " ".join((value("title") or "").replace("\r", " ").replace("\n", " ").split(" "))
+    title = re.sub(r"  +", " ", title).strip()
     if not title:
         problems.add(line, title_column, "the title is empty")
     elif len(title) > MAX_TITLE:
