@@ -42,7 +42,7 @@ def test_parabol_export_with_crlf_and_a_multiline_card() -> None:
         "Infra",
         "Ana",
     )
-    assert gaps[2].author is None and gaps[2].votes == 0
+    assert (gaps[2].author, gaps[2].votes) == (None, 0)
     assert gaps[3].author == "Chen, Dana"
     assert (gaps[4].line, gaps[4].title) == (6, "Multi-line reflection about on-call handover")
     assert len(gaps) == 5

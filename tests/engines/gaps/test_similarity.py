@@ -71,7 +71,19 @@ def test_limit_cuts_the_review_list() -> None:
 
 
 WORDS = st.sampled_from(
-    ["kafka", "lag", "consumer", "helm", "chart", "deploy", "test", "flaky", "grafana", "alert", "state"]
+    [
+        "kafka",
+        "lag",
+        "consumer",
+        "helm",
+        "chart",
+        "deploy",
+        "test",
+        "flaky",
+        "grafana",
+        "alert",
+        "state",
+    ]
 )
 TEXTS = st.lists(WORDS, min_size=1, max_size=8).map(" ".join)
 
