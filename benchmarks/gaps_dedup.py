@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import platform
 import random
@@ -326,10 +327,25 @@ EXTRA = [
 ]
 
 
+def vocabulary(rng: random.Random, size: int) -> tuple[list[str], list[float]]:
+    """Pseudo-words with Zipf frequencies standing in for the long tail of a team's own
+    words (service names, customers, jargon): a few common, most rare."""
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    words = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(size)})
+    rng.shuffle(words)
+    weights = [1 / (rank + 1) ** 1.05 for rank in range(len(words))]
+    return words, list(itertools.accumulate(weights))
+
+
+WORDS, CUMULATIVE = vocabulary(random.Random(SEED - 1), 10_000)
+
+
 def sentence(rng: random.Random, tech: str, skill: str) -> str:
     opening = rng.choice(OPENINGS).strip().replace("\n", " ").format(who=rng.choice(PEOPLE))
     place = rng.choice(PLACES).strip()
-    return f"{opening} {skill} for {place}, which is {rng.choice(EXTRA)} with {tech}."
+    own_words = " ".join(rng.choices(WORDS, cum_weights=CUMULATIVE, k=rng.randint(3, 10)))
+    tail = f" with {tech}" if rng.random() < 0.4 else ""
+    return f"{opening} {skill} for {place} ({own_words}), which is {rng.choice(EXTRA)}{tail}."
 
 
 PEOPLE = ["Ana", "Bilal", "Chen", "Dana", "Emeka", "Fatima", "Goran", "Hiro", "Ines", "Jonas"]

@@ -26,8 +26,10 @@ def problems(parse: object, data: bytes) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=dt.UTC)
 
 
 def test_github_rest_pages_written_one_after_another_skip_pull_requests() -> None:

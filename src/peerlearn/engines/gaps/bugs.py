@@ -27,6 +27,9 @@ BODY_CHARS = 500
 EPISODE_GAP = dt.timedelta(days=30)
 # A family is "recent" when its last report is this close to the newest report overall.
 RECENT = dt.timedelta(days=90)
+# Reports are compared through their rarest heavy terms only (see all_pairs): a
+# recurring bug's reports share an error name, a function, a component's jargon.
+PROBE_TERMS = 6
 LABEL_TERMS = 3
 TERMS = 5
 
@@ -100,7 +103,7 @@ def cluster_bugs(
             node = parent[node]
         return node
 
-    for i, j, _ in all_pairs(vectors, threshold):
+    for i, j, _ in all_pairs(vectors, threshold, max_probe_terms=PROBE_TERMS):
         a, b = root(i), root(j)
         if a != b:
             parent[max(a, b)] = min(a, b)
