@@ -39,6 +39,9 @@ def issue(
         ((), None, "Login fails with SSO", True),
         ((), None, "Add dark mode", False),
         (("debugging",), None, "x", False),
+        (("Bug Report",), None, "x", True),
+        (("not a bug",), None, "Checkout crashes", False),
+        (("wontfix", "not-bug"), None, "x", False),
     ],
 )
 def test_is_bug_report(

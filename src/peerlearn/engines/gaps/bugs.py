@@ -33,7 +33,10 @@ PROBE_TERMS = 6
 LABEL_TERMS = 3
 TERMS = 5
 
-_BUG_LABEL = re.compile(r"(?:^|[\s:/=_-])(bug|bugs|defect|regression|crash|crashes)$")
+_BUG_LABEL = re.compile(
+    r"(?:^|[\s:/=_-])(bug|bugs|defect|regression|crash|crashes)(?:[\s_-]reports?)?$"
+)
+_NOT_A_BUG = re.compile(r"\bnot[\s_-]+(?:a[\s_-]+)?bug\b")
 _BUG_TITLE = re.compile(
     r"\b(crash(?:es|ed|ing)?|errors?|fail(?:s|ed|ing|ure)?|broken|exceptions?|regression)\b",
     re.IGNORECASE,
@@ -70,7 +73,10 @@ def is_bug_report(issue: TrackerIssue) -> bool:
     only an issue with no labels and no type is judged by its title's words."""
     if issue.issue_type is not None and issue.issue_type.strip().casefold() in {"bug", "defect"}:
         return True
-    if any(_BUG_LABEL.search(label.strip().casefold()) for label in issue.labels):
+    labels = [label.strip().casefold() for label in issue.labels]
+    if any(_NOT_A_BUG.search(label) for label in labels):
+        return False
+    if any(_BUG_LABEL.search(label) for label in labels):
         return True
     if issue.labels or issue.issue_type is not None:
         return False

@@ -6,10 +6,9 @@ is a cosine in [0, 1]. A gap's title should weigh more than its description: bui
 document's text with :func:`gap_text`, which writes the title twice.
 
 Pairs above a threshold are found without comparing every pair: an inverted index is
-probed only with each vector's heaviest terms, as many as a norm bound requires to be
-sure no pair is missed (see :func:`all_pairs`; the idea is the prefix filtering of
-Bayardo, Ma and Srikant, 2007, with L2 bounds as in Anastasiu and Karypis' L2AP), and
-every candidate is then scored exactly.
+probed only with each vector's rare heavy terms (see :func:`all_pairs`; the idea is the
+prefix filtering of Bayardo, Ma and Srikant, 2007, with an L2 bound as in Anastasiu and
+Karypis' L2AP), and every candidate is then scored exactly. ``similar_to`` is exact.
 """
 
 from __future__ import annotations
@@ -107,17 +106,19 @@ def all_pairs(
 ) -> list[tuple[int, int, float]]:
     """Every ``(i, j, cosine)`` with ``i < j`` and cosine ≥ ``threshold`` (> 0).
 
-    Each vector's *signature* is its heaviest terms, as many as it takes for the L2 norm
-    of the rest to fall below √threshold. Two unit vectors whose shared terms lie
+    Each vector's *signature* is a set of its terms large enough for the L2 norm of the
+    rest to fall below √threshold, picked cheapest first (most squared weight for the
+    shortest posting list, so rare heavy words). Two unit vectors whose shared terms lie
     outside both signatures have a dot product below √t·√t = t, so any pair above the
     threshold shares a term of one of the two signatures: probing the inverted index
-    with signature terms only finds every pair. Heavy terms are rare terms, whose
-    posting lists are short; the long lists of common words are never walked.
+    with signature terms only finds every pair, and the long lists of common words are
+    walked only when a vector has nothing rarer.
 
-    ``max_probe_terms`` caps each signature, trading that guarantee for speed on large,
-    wordy corpora (bug trackers): a pair is then missed only when it shares none of
-    either side's rarest heavy terms, and candidates whose probed terms give less than a
-    quarter of the threshold are not scored (they share one rare word, not a topic).
+    ``max_probe_terms`` caps each signature and makes the search approximate, for
+    speed on large corpora: a pair is then found only when it shares one of either
+    side's first probe terms, and only candidates that get at least half the threshold
+    from them (less when the probe terms hold less than half the vector's mass) are
+    scored: one shared rare word is not a topic. The benchmarks measure what it misses.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
