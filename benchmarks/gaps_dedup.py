@@ -29,7 +29,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from peerlearn.engines.gaps.similarity import Document, SimilarityIndex, gap_text
+from peerlearn.engines.gaps.similarity import (
+    PROBE_TERMS,
+    Document,
+    SimilarityIndex,
+    all_pairs,
+    gap_text,
+)
 from peerlearn.engines.gaps.text import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -413,6 +419,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument(
+        "--exact", action="store_true", help="also run the exact search once and compare"
+    )
     args = parser.parse_args()
     documents, planted, queries = corpus()
     load = os.getloadavg()
@@ -463,10 +472,34 @@ def main() -> int:
         f"queries with a suggestion: {answered}/{QUERIES}. "
         f"Target (a) ≤ {ABSOLUTE_TARGET_S:g} s: {verdict}.",
     ]
+    if args.exact:
+        results += ["", exact_comparison(index, found)]
     print("\n".join(results))
     if args.write:
         write_section(machine, results)
     return 0 if verdict == "meets" else 1
+
+
+def exact_comparison(index: SimilarityIndex, found: set[tuple[int, int]]) -> str:
+    """What the capped search (``PROBE_TERMS``) finds of the exact search's pairs."""
+    ids = index._ids  # the benchmark reads the index's insides to run the exact search
+    started = time.perf_counter()
+    exact = all_pairs(index._vectors, THRESHOLD, postings=index._postings)
+    seconds = time.perf_counter() - started
+    ranked = sorted(
+        ((min(ids[i], ids[j]), max(ids[i], ids[j]), s) for i, j, s in exact),
+        key=lambda p: (-p[2], p[0], p[1]),
+    )
+    shares = []
+    for k in (200, 1000):
+        top = {(a, b) for a, b, _ in ranked[:k]}
+        shares.append(f"{len(top & found) / max(1, len(top)):.1%} of the best {k:,}")
+    missed = [s for a, b, s in ranked if (a, b) not in found]
+    return (
+        f"Exact search (no probe cap), once: {seconds:.1f} s, {len(exact):,} pairs. The "
+        f"capped search ({PROBE_TERMS} probe terms) finds {', '.join(shares)}; the best "
+        f"pair it misses scores {max(missed, default=0.0):.2f}."
+    )
 
 
 def write_section(machine: str, results: list[str]) -> None:
@@ -475,17 +508,18 @@ def write_section(machine: str, results: list[str]) -> None:
         [
             HEADING,
             "",
-            "Command: `.venv/bin/python benchmarks/gaps_dedup.py --write`",
+            "Command: `.venv/bin/python benchmarks/gaps_dedup.py --exact --write`",
             f"Run: {dt.date.today().isoformat()} on {machine}.",
             "",
             *results,
             "",
             "`engines/gaps/similarity.py` weighs terms by TF-IDF (sublinear tf, smoothed "
-            "idf, L2 norm) and finds pairs with the all-pairs prefix filter: the most "
-            "common terms of each gap are left out of the inverted index as long as they "
-            "alone cannot reach the threshold, so no pair loop over all gaps is run. Pairs "
-            '"not planted" are mostly real: the generator gives many gaps the same '
-            "technology and skill.",
+            "idf, L2 norm) and finds pairs by probing an inverted index with each gap's "
+            "few cheapest heavy terms (rare words), then scoring every candidate exactly; "
+            'no loop over all pairs is run. Pairs "not planted" are real: the generator '
+            "gives many gaps the same technology and skill. The 2 s target is missed: the "
+            "index build alone (tokens, vectors, postings) takes about 1 s in pure Python, "
+            "and numpy/scipy are not dependencies of the project.",
             "",
         ]
     )

@@ -22,10 +22,11 @@ from peerlearn.engines.gaps.text import tokens
 
 Vector = dict[int, float]  # term number → weight, L2-normalised
 
-# duplicate_pairs probes with each gap's six rarest heavy terms (see all_pairs): exact
-# search walks the long lists of title words every gap shares and took 32 s for 10,000
-# gaps; this finds every planted duplicate of the benchmark in a fraction of that.
-PROBE_TERMS = 6
+# duplicate_pairs probes with each gap's four cheapest heavy terms (see all_pairs).
+# Exact search walks the long lists of the title words many gaps share: 19-32 s for the
+# benchmark's 10,000 gaps against about 2 s, for the same 200 best pairs, every planted
+# duplicate and 97 % of the best 1,000 (docs/benchmarks.md, "Gap de-duplication").
+PROBE_TERMS = 4
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,11 @@ class TfidfSpace:
 
 
 def all_pairs(
-    vectors: Sequence[Vector], threshold: float, *, max_probe_terms: int | None = None
+    vectors: Sequence[Vector],
+    threshold: float,
+    *,
+    max_probe_terms: int | None = None,
+    postings: dict[int, list[tuple[int, float]]] | None = None,
 ) -> list[tuple[int, int, float]]:
     """Every ``(i, j, cosine)`` with ``i < j`` and cosine ≥ ``threshold`` (> 0).
 
@@ -119,13 +124,12 @@ def all_pairs(
     side's first probe terms, and only candidates that get at least half the threshold
     from them (less when the probe terms hold less than half the vector's mass) are
     scored: one shared rare word is not a topic. The benchmarks measure what it misses.
+    ``postings`` (as :func:`inverted_index` makes them) saves building them again.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
-    postings: dict[int, list[tuple[int, float]]] = {}
-    for position, vector in enumerate(vectors):
-        for number, weight in vector.items():
-            postings.setdefault(number, []).append((position, weight))
+    if postings is None:
+        postings = inverted_index(vectors)
     limit = threshold  # the rest's squared norm must stay below this (√t squared)
     signatures: list[frozenset[int]] = []
     rests: list[float] = []
@@ -176,6 +180,15 @@ def all_pairs(
     return pairs
 
 
+def inverted_index(vectors: Sequence[Vector]) -> dict[int, list[tuple[int, float]]]:
+    """Term → ``(position, weight)`` of every vector holding it, in position order."""
+    postings: dict[int, list[tuple[int, float]]] = {}
+    for position, vector in enumerate(vectors):
+        for number, weight in vector.items():
+            postings.setdefault(number, []).append((position, weight))
+    return postings
+
+
 class SimilarityIndex:
     """Documents ready to be compared with a new text or with each other."""
 
@@ -191,10 +204,7 @@ class SimilarityIndex:
             token_lists.append(tokens(document.text))
         self._space = TfidfSpace(token_lists)
         self._vectors = [self._space.vector(terms) for terms in token_lists]
-        self._postings: dict[int, list[tuple[int, float]]] = {}
-        for position, vector in enumerate(self._vectors):
-            for number, weight in vector.items():
-                self._postings.setdefault(number, []).append((position, weight))
+        self._postings = inverted_index(self._vectors)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -224,7 +234,9 @@ class SimilarityIndex:
         ids = self._ids
         pairs = [
             DuplicatePair(min(ids[i], ids[j]), max(ids[i], ids[j]), _score(score))
-            for i, j, score in all_pairs(self._vectors, threshold, max_probe_terms=PROBE_TERMS)
+            for i, j, score in all_pairs(
+                self._vectors, threshold, max_probe_terms=PROBE_TERMS, postings=self._postings
+            )
         ]
         pairs.sort(key=lambda p: (-p.score, p.first, p.second))
         return pairs[:limit]
