@@ -150,3 +150,12 @@ def test_dates() -> None:
     assert parse_date("2026-12-02T17:05:00+01:00") == utc(2026, 12, 2, 16, 5)
     with pytest.raises(ValueError, match="not a date"):
         parse_date("32/Dec/26 4:05 PM")
+
+
+def test_titles_become_one_line_and_bodies_lose_control_characters() -> None:
+    data = (
+        b'[{"number": 1, "title": "Crash\\r\\non\\u0007 save", "body": "a\\u0000b\\r\\nc",'
+        b' "state": "open", "created_at": "2026-01-01T00:00:00Z"}]'
+    )
+    (issue,) = parse_github_issues_json(data)
+    assert (issue.title, issue.body) == ("Crash on save", "ab\nc")

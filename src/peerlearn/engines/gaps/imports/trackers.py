@@ -1,5 +1,9 @@
 """Issue exports of GitHub, GitLab and Jira, read into ``TrackerIssue``s.
 
+Trackers keep what people pasted: a title's line breaks and control characters become
+spaces and a body loses its control characters (other than tab and line breaks), rather
+than refusing an export nobody can edit.
+
 Dates without an offset (GitLab's CSV says UTC in its header; Jira writes the exporting
 user's local time and no zone) are taken as UTC unless ``assume_zone`` says otherwise.
 """
@@ -14,6 +18,8 @@ from typing import Any
 
 from peerlearn.engines.gaps.bugs import TrackerIssue
 from peerlearn.engines.gaps.imports.problems import (
+    CONTROL,
+    LINE_CONTROL,
     ImportProblems,
     Problem,
     Problems,
@@ -101,7 +107,7 @@ def _github_issue(item: dict[str, Any]) -> TrackerIssue:
     return TrackerIssue(
         key=f"#{number}",
         title=_text(item, "title"),
-        body=str(item.get("body") or ""),
+        body=_body(item.get("body")),
         labels=labels,
         issue_type=str(kind["name"]) if isinstance(kind, dict) and kind.get("name") else None,
         state=_state(item["state"]),
@@ -206,7 +212,7 @@ def _gitlab_item(item: dict[str, Any]) -> TrackerIssue:
     return TrackerIssue(
         key=f"#{iid}",
         title=_text(item, "title"),
-        body=str(item.get("description") or ""),
+        body=_body(item.get("description")),
         labels=tuple(dict.fromkeys(labels)),
         issue_type=str(kind).capitalize() if kind else None,
         state=_state(item["state"]),
@@ -227,7 +233,7 @@ def _gitlab_row(row: Callable[[str], str | None], labels: list[str]) -> TrackerI
     return TrackerIssue(
         key=f"#{int(iid)}",
         title=_nonempty(row("Title"), "Title"),
-        body=row("Description") or "",
+        body=_body(row("Description")),
         labels=tuple(
             label.strip() for text in labels for label in text.split(",") if label.strip()
         ),
@@ -262,7 +268,7 @@ def parse_jira_csv(
         return TrackerIssue(
             key=key,
             title=_nonempty(row("Summary"), "Summary"),
-            body=row("Description") or "",
+            body=_body(row("Description")),
             labels=tuple(label.strip() for label in labels if label.strip()),
             issue_type=row("Issue Type") or None,
             state="closed" if done else "open",
@@ -336,17 +342,25 @@ def _check_keys(issues: list[TrackerIssue], lines: list[int], problems: Problems
             first[issue.key] = line
 
 
+def _one_line(value: str) -> str:
+    return " ".join(LINE_CONTROL.sub(" ", value).split())
+
+
+def _body(value: object) -> str:
+    return CONTROL.sub("", str(value or "")).replace("\r\n", "\n")
+
+
 def _text(item: dict[str, Any], name: str) -> str:
     value = item.get(name)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not _one_line(value):
         raise ValueError(f"{name!r} is missing or empty")
-    return value.strip()
+    return _one_line(value)
 
 
 def _nonempty(value: str | None, name: str) -> str:
-    if not value:
+    if not value or not _one_line(value):
         raise ValueError(f"{name!r} is empty")
-    return value
+    return _one_line(value)
 
 
 def _required(value: object, name: str) -> str:
