@@ -13,6 +13,7 @@ Karypis' L2AP), and every candidate is then scored exactly. ``similar_to`` is ex
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -136,13 +137,15 @@ def all_pairs(
     floors: list[float] = []
     for vector in vectors:
         # Cheapest first: most weight for the shortest posting list.
-        heaviest = sorted(
-            vector.items(), key=lambda item: (-item[1] * item[1] / len(postings[item[0]]), item[0])
-        )
+        cheapest = [(-w * w / len(postings[n]), n, w) for n, w in vector.items()]
+        if max_probe_terms is None:
+            cheapest.sort()
+        else:
+            cheapest = heapq.nsmallest(max_probe_terms, cheapest)
         rest = 1.0
         taken: list[int] = []
-        for number, weight in heaviest:
-            if rest < limit or len(taken) == max_probe_terms:
+        for _, number, weight in cheapest:
+            if rest < limit:
                 break
             taken.append(number)
             rest -= weight * weight
@@ -162,10 +165,10 @@ def all_pairs(
             for j, other in postings[number]:
                 partial[j] = get(j, 0.0) + weight * other
         keys = vector.keys()
-        rest, floor = rests[i], floors[i]
-        for j, signature_dot in partial.items():
-            # Terms outside this signature add at most the rest's norm.
-            if signature_dot + rest < threshold or signature_dot < floor or j == i:
+        # Terms outside this signature add at most the rest's norm.
+        lowest = max(threshold - rests[i], floors[i])
+        for j in [j for j, signature_dot in partial.items() if signature_dot >= lowest]:
+            if j == i:
                 continue
             # A pair may be met from both sides: score it once.
             pair = (i, j) if i < j else (j, i)
