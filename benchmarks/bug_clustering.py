@@ -41,6 +41,7 @@ SEED = 20261202
 ISSUES = 50_000
 FAMILIES = 400
 ABSOLUTE_TARGET_S = 30.0
+LOWER_THRESHOLD = 0.3
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 DAYS = 730
 
@@ -295,6 +296,14 @@ def main() -> int:
         f"{repeating:,}. Purity {purity:.1%}, recall of planted reports {recall:.1%}. "
         f"Target ≤ {ABSOLUTE_TARGET_S:g} s: {verdict}.",
     ]
+    started = time.perf_counter()
+    lower = cluster_bugs(issues, threshold=LOWER_THRESHOLD)
+    seconds = time.perf_counter() - started
+    lower_purity, lower_recall = quality([c.keys for c in lower], family_of)
+    results.append(
+        f"At threshold {LOWER_THRESHOLD} (once, {seconds:.1f} s): {len(lower):,} clusters, "
+        f"purity {lower_purity:.1%}, recall {lower_recall:.1%}."
+    )
     print("\n".join(results))
     top = clusters[0] if clusters else None
     if top:
@@ -316,11 +325,15 @@ def write_section(machine: str, results: list[str]) -> None:
             *results,
             "",
             "`engines/gaps/bugs.py` keeps the bug reports, weighs title (twice) and the "
-            "first 500 body characters by TF-IDF, finds every pair at least 0.4 alike with "
-            "the same all-pairs prefix filter as de-duplication and joins pairs with a "
-            "union-find (single link). Background bug reports that share a component and "
-            "a symptom also form clusters, as they would in a real tracker; purity counts "
-            "them as impure only when they join a planted family.",
+            "first 500 body characters by TF-IDF, finds pairs at least 0.4 alike by "
+            "probing an inverted index with each report's six cheapest heavy terms (rare "
+            "words; approximate, see `similarity.all_pairs`) and joins pairs with a "
+            "union-find (single link). Recall is bounded by the reports themselves: each "
+            "planted report carries 15 to 60 words of its own, so many of a family's pairs "
+            "score below 0.4 and a family splits into several clusters; the lower "
+            "threshold row shows the trade. Background bug reports that share a component "
+            "and a symptom also form clusters, as in a real tracker; purity counts them "
+            "as impure only when they join a planted family.",
             "",
         ]
     )
