@@ -29,9 +29,17 @@ from peerlearn.gaps.access import (
     get_note_for_user,
     get_onboarding_step_for_user,
     get_own_offer,
+    get_own_pending_import,
     get_suggestion_for_user,
 )
-from peerlearn.gaps.models import Gap, OnboardingStep, OneOnOneNote, Suggestion, TeachingOffer
+from peerlearn.gaps.models import (
+    Gap,
+    OnboardingStep,
+    OneOnOneNote,
+    PendingImport,
+    Suggestion,
+    TeachingOffer,
+)
 from peerlearn.knowledge.access import get_repository_for_user
 from peerlearn.knowledge.models import Repository
 from peerlearn.people.access import get_membership_for_user, get_team_for_user
@@ -122,8 +130,16 @@ def _offer(cast: Cast, team: Team) -> int:
     return TeachingOffer.objects.create(team=team, person=person, topic="Vim").pk
 
 
+def _pending(cast: Cast, team: Team) -> int:
+    uploader = _lead_of(cast, team)
+    return PendingImport.objects.create(
+        team=team, uploaded_by=uploader, file_name="retro.csv", data=b"Title\n"
+    ).pk
+
+
 _GAP_LEVEL = {"view": GapAction.VIEW, "facilitate": GapAction.TRIAGE, "manage": GapAction.DECIDE}
-# Notes exist only for their author (alice; zed abroad), offers for whoever made them (bob).
+# Notes and uploads exist only for their author (alice; zed abroad), offers for whoever
+# made them (bob).
 _NOBODY_ELSE = dict.fromkeys(PRINCIPALS, MISSING)
 AUTHOR_ONLY = {"view": {**_NOBODY_ELSE, "alice": OK}}
 MAKER_ONLY = {"view": {**_NOBODY_ELSE, "bob": OK}}
@@ -183,6 +199,7 @@ KINDS = [
     ),
     Kind("1:1 note", _note, lambda u, pk, lv: get_note_for_user(u, pk), AUTHOR_ONLY),
     Kind("teaching offer", _offer, lambda u, pk, lv: get_own_offer(u, pk), MAKER_ONLY),
+    Kind("pending import", _pending, lambda u, pk, lv: get_own_pending_import(u, pk), AUTHOR_ONLY),
 ]
 CASES = [
     (kind, level, principal) for kind in KINDS for level in kind.rule for principal in PRINCIPALS

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerlearn.api.services import api_token_create
+from peerlearn.gaps import import_services, source_services
 from peerlearn.gaps import services as gap_services
-from peerlearn.gaps import source_services
-from peerlearn.gaps.models import Suggestion
+from peerlearn.gaps.models import PendingImport, Suggestion
 from peerlearn.knowledge import services as knowledge_services
 from peerlearn.knowledge.models import Repository
 from peerlearn.people.models import User
@@ -50,6 +50,12 @@ class World:
     @property
     def history_page(self) -> str:
         return reverse("schedule:history", args=[self.cast.bob.pk])
+
+    @property
+    def pending_import_page(self) -> str:
+        """The CSV import's second step: reached only after an upload, never linked."""
+        pending = PendingImport.objects.get(uploaded_by=self.cast.alice)
+        return reverse("gaps:import_columns", args=[pending.pk])
 
     @property
     def series_page(self) -> str:
@@ -120,3 +126,9 @@ def _backlog(cast: Cast, session: Session) -> None:
     )
     source_services.onboarding_step_create(team=cast.platform, actor=cast.alice, title="Laptop")
     Suggestion.objects.create(team=cast.platform, kind="onboarding", key="k", title="Laptop")
+    import_services.pending_import_create(
+        team=cast.platform,
+        uploaded_by=cast.alice,
+        file_name="retro.csv",
+        data=b"Title,Votes\nKafka lag,2\n",
+    )

@@ -268,6 +268,7 @@ def _crawls(world: World) -> list[tuple[Client, Crawl]]:
                         world.repository_page,
                         world.series_page,
                         world.history_page,
+                        *([world.pending_import_page] if person == cast.alice else []),
                         "/accounts/password_change/",  # Django's own, not linked
                     ],
                 ),

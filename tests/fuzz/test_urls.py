@@ -14,7 +14,14 @@ from urllib.parse import quote
 import pytest
 
 from peerlearn.api.models import ApiToken
-from peerlearn.gaps.models import Gap, OnboardingStep, OneOnOneNote, Suggestion, TeachingOffer
+from peerlearn.gaps.models import (
+    Gap,
+    OnboardingStep,
+    OneOnOneNote,
+    PendingImport,
+    Suggestion,
+    TeachingOffer,
+)
 from peerlearn.people.models import Membership
 from peerlearn.schedule.models import CalendarFeed
 from peerlearn.schedule.selectors import occurrence_key
@@ -77,6 +84,7 @@ def _valid_values(world: World) -> dict[str, str]:
         "note_id": str(OneOnOneNote.objects.values_list("pk", flat=True)[0]),
         "step_id": str(OnboardingStep.objects.values_list("pk", flat=True)[0]),
         "suggestion_id": str(Suggestion.objects.values_list("pk", flat=True)[0]),
+        "pending_id": str(PendingImport.objects.values_list("pk", flat=True)[0]),
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from peerlearn.gaps import services, source_services
+from peerlearn.gaps import import_services, services, source_services
 from peerlearn.gaps.models import (
     Gap,
     GapEvent,
@@ -19,6 +19,7 @@ from peerlearn.gaps.models import (
     OnboardingMark,
     OnboardingStep,
     OneOnOneNote,
+    PendingImport,
     PostMortem,
     Suggestion,
     TeachingOffer,
@@ -34,7 +35,7 @@ REFUSED = {"charlie": 404, "zed": 404, "anonymous": 302}
 VIEW = {"olga": 200, "alice": 200, "fiona": 200, "bob": 200, **REFUSED}
 TRIAGE = {"olga": 200, "alice": 200, "fiona": 200, "bob": 403, **REFUSED}
 DECIDE = {"olga": 200, "alice": 200, "fiona": 403, "bob": 403, **REFUSED}
-# Only the author (alice) has her notes; anyone else is told they do not exist.
+# Only the author (alice) has her notes and her upload; anyone else is told they do not exist.
 NOTE_AUTHOR = {"olga": 404, "alice": 200, "fiona": 404, "bob": 404, **REFUSED}
 # Only bob made the offer; only he can take it back.
 OFFER_AUTHOR = {"olga": 404, "alice": 404, "fiona": 404, "bob": 200, **REFUSED}
@@ -57,6 +58,9 @@ class World:
         self.step = source_services.onboarding_step_create(
             team=cast.platform, actor=cast.alice, title="Run the app locally"
         )
+        self.pending = import_services.pending_import_create(
+            team=cast.platform, uploaded_by=cast.alice, file_name="retro.csv", data=b"Title\nA\n"
+        )
         self.suggestion = Suggestion.objects.create(
             team=cast.platform,
             kind="onboarding",
@@ -73,6 +77,7 @@ class World:
             "note": self.note.pk,
             "step": self.step.pk,
             "suggestion": self.suggestion.pk,
+            "pending": self.pending.pk,
         }[what]
 
 
@@ -99,6 +104,25 @@ CASES: list[tuple[str, tuple[str, ...], str, Data, dict[str, int]]] = [
     ("notes", ("team",), "post", lambda w: {"held_on": "2026-11-03", "text": "x"}, NOTES_PAGE),
     ("suggestions", ("team",), "get", lambda w: {}, DECIDE),
     ("suggestions_refresh", ("team",), "post", lambda w: {}, DECIDE),
+    ("similar", ("team",), "get", lambda w: {"title": "observability"}, VIEW),
+    ("duplicates", ("team",), "get", lambda w: {}, TRIAGE),
+    ("import", ("team",), "get", lambda w: {}, TRIAGE),
+    (
+        "import",
+        ("team",),
+        "post",
+        lambda w: {"kind": "markdown", "source": "retrospective", "text": "- Kafka"},
+        TRIAGE,
+    ),
+    ("import_columns", ("pending",), "get", lambda w: {}, NOTE_AUTHOR),
+    (
+        "import_columns",
+        ("pending",),
+        "post",
+        lambda w: {"title": "Title", "source": "other"},
+        NOTE_AUTHOR,
+    ),
+    ("tracker_import", ("team",), "get", lambda w: {}, TRIAGE),
     ("gap", ("gap",), "get", lambda w: {}, VIEW),
     ("gap_edit", ("gap",), "get", lambda w: {}, TRIAGE | {"bob": 200}),  # bob raised it
     ("gap_edit", ("gap",), "post", lambda w: {"title": "Observability!"}, TRIAGE | {"bob": 200}),
@@ -128,6 +152,7 @@ def snapshot() -> list[Any]:
         *OnboardingStep.objects.values_list("pk"),
         *OnboardingMark.objects.values_list("pk"),
         *Suggestion.objects.values_list("pk", "status"),
+        *PendingImport.objects.values_list("pk"),
     ]
 
 

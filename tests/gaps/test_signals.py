@@ -4,6 +4,8 @@ until their evidence grows. Islands are read from a real analysed repository."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,12 +15,12 @@ from django.utils import timezone
 from peerlearn.audit.models import ItemFailure
 from peerlearn.engines.gaps.local_signals import IslandRow, SignalFinding, island_findings
 from peerlearn.gaps import signal_services, source_services
-from peerlearn.gaps.models import Gap, Suggestion, SuggestionStatus
+from peerlearn.gaps.models import Gap, Suggestion, SuggestionStatus, TrackerIssue
 from peerlearn.gaps.signals import team_signals_refresh
 from peerlearn.knowledge.models import Repository
 from tests.conftest import Cast, client_for
 from tests.engines.knowledge.gitrepo import GitRepo
-from tests.knowledge.conftest import Register
+from tests.knowledge.conftest import ALICE, BOB, DAY, Register
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,70 @@ def test_suggestion_page_accepts_and_dismisses(cast: Cast) -> None:
     assert timezone.now() - Suggestion.objects.get(pk=second.pk).updated_at < dt.timedelta(
         minutes=1
     )
+
+
+def test_a_dependency_added_lately_is_suggested_with_who_brought_it(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    repo = GitRepo(roots / "svc")
+    now = int(time.time())
+    old = '[project]\nname = "svc"\ndependencies = ["requests>=2"]\n'
+    repo.commit(
+        ALICE, write={"pyproject.toml": old, "svc/old.py": "import requests\n"}, at=now - 300 * DAY
+    )
+    new = old.replace('["requests>=2"]', '["requests>=2", "httpx>=0.27"]')
+    repo.commit(
+        BOB,
+        write={
+            "pyproject.toml": new,
+            "svc/client.py": "import httpx\n",
+            "svc/api.py": "import httpx\n",
+        },
+        at=now - 10 * DAY,
+    )
+    register(str(repo.path), kind="local", name="svc")
+
+    team_signals_refresh(cast.platform)
+
+    suggestions = Suggestion.objects.filter(kind="new_technology")
+    assert [s.evidence["dependency"] for s in suggestions] == ["httpx"]
+    httpx = suggestions.get()
+    assert httpx.evidence["introduced_by"] == "Bob Builder"
+    assert httpx.evidence["importers"] == 2
+    assert httpx.code_areas == ["svc/"]
+    assert "Bob Builder added `httpx`" in httpx.description
+
+
+def test_recurring_bugs_are_linked_to_the_code_their_fixes_touched(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    now = timezone.now()
+    repo = GitRepo(roots / "shop")
+    repo.commit(ALICE, write={"README.md": "shop\n"}, at=int(time.time()) - 200 * DAY)
+    for number, days in ((11, 150), (12, 100), (13, 40)):
+        opened = now - dt.timedelta(days=days)
+        TrackerIssue.objects.create(
+            team=cast.platform,
+            key=f"#{number}",
+            title="Checkout crashes when the cart is empty",
+            body="Stack trace in cart.py",
+            labels=["bug"],
+            state="closed",
+            opened_at=opened,
+            closed_at=opened + dt.timedelta(days=2),
+            is_bug=True,
+        )
+        repo.commit(
+            BOB,
+            write={"shop/cart/cart.py": f"# fix {number}\n"},
+            at=int((opened + dt.timedelta(days=1)).timestamp()),
+            message=f"Fix empty cart crash (fixes #{number})",
+        )
+    register(str(repo.path), kind="local", name="shop")
+
+    team_signals_refresh(cast.platform)
+
+    bugs = Suggestion.objects.get(kind="recurring_bugs")
+    assert bugs.evidence["reports"] == 3
+    assert bugs.code_areas == ["shop/cart"]
+    assert "Recurring bugs" in bugs.title

@@ -18,13 +18,21 @@ from peerlearn.people.models import User
 
 
 class PersonalTokenAuth(HttpBearer):
-    """`Authorization: Bearer pl_<prefix>_<secret>`; see docs/api.md."""
+    """`Authorization: Bearer pl_<prefix>_<secret>`; see docs/api.md.
+
+    `record_use=False` leaves the token's "last used" time alone: for anonymous asks,
+    whose time must not be matched to the token (and so the person) that sent them."""
+
+    def __init__(self, *, record_use: bool = True) -> None:
+        super().__init__()
+        self.record_use = record_use
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         api_token = api_token_from_secret(token)
         if api_token is None:
             raise AuthenticationError(message="The API token is invalid, expired or revoked.")
-        api_token_record_use(token=api_token)
+        if self.record_use:
+            api_token_record_use(token=api_token)
         # Code that reads request.user (logging, shared helpers) sees the token's owner.
         request.user = api_token.user
         return api_token.user
@@ -32,6 +40,8 @@ class PersonalTokenAuth(HttpBearer):
 
 personal_token_auth = PersonalTokenAuth()
 API_AUTH = [personal_token_auth, django_auth]
+# For endpoints that must leave no trace of who called them (anonymous asks).
+TRACELESS_API_AUTH = [PersonalTokenAuth(record_use=False), django_auth]
 
 
 def api_user(request: HttpRequest) -> User:

@@ -14,8 +14,15 @@ from enum import StrEnum
 
 from django.http import Http404
 
-from peerlearn.gaps.models import Gap, OnboardingStep, OneOnOneNote, Suggestion, TeachingOffer
-from peerlearn.people.access import AnyUser, ScopedAccess, get_team_scoped
+from peerlearn.gaps.models import (
+    Gap,
+    OnboardingStep,
+    OneOnOneNote,
+    PendingImport,
+    Suggestion,
+    TeachingOffer,
+)
+from peerlearn.people.access import AnyUser, ScopedAccess, get_team_scoped, require
 from peerlearn.people.roles import TeamAction
 
 
@@ -93,3 +100,15 @@ def get_own_offer(user: AnyUser, offer_id: object) -> TeachingOffer:
     if offer.person_id != user.pk:
         raise Http404("No such offer.")
     return offer
+
+
+def get_own_pending_import(user: AnyUser, pending_id: object) -> PendingImport:
+    """An upload waiting for its columns: only for whoever uploaded it, while they may
+    still import into its team (facilitators and leads)."""
+    scoped = get_team_scoped(
+        user, PendingImport.objects.all(), pending_id, TeamAction.VIEW, what="upload"
+    )
+    if scoped.obj.uploaded_by_id != user.pk:
+        raise Http404("No such upload.")
+    require(scoped, TeamAction.FACILITATE)  # the uploader may since have lost the role
+    return scoped.obj

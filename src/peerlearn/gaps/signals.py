@@ -5,12 +5,17 @@ on its own: one that fails is recorded as a skipped item and the others go on.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from peerlearn.audit.services import for_each_isolated
+from peerlearn.engines.gaps.bug_signal import bug_findings, recurring_clusters
+from peerlearn.engines.gaps.bugs import BugCluster
+from peerlearn.engines.gaps.bugs import TrackerIssue as ParsedIssue
+from peerlearn.engines.gaps.fix_commits import FixCommit, areas_for_issues, fix_commits
 from peerlearn.engines.gaps.local_signals import (
     IslandRow,
     SignalFinding,
@@ -18,10 +23,13 @@ from peerlearn.engines.gaps.local_signals import (
     island_findings,
     onboarding_findings,
 )
-from peerlearn.gaps.models import OnboardingMark, OnboardingStep, SignalKind
+from peerlearn.engines.gaps.new_technologies import new_dependencies
+from peerlearn.engines.gaps.tech_signal import tech_findings
+from peerlearn.gaps.models import OnboardingMark, OnboardingStep, SignalKind, TrackerIssue
 from peerlearn.gaps.signal_services import RefreshCounts, suggestions_refresh
-from peerlearn.knowledge.models import Repository
+from peerlearn.knowledge.models import AnalysisStatus, Repository
 from peerlearn.knowledge.selectors import account_names, repository_runs
+from peerlearn.knowledge.sources import SourceError, git_source
 from peerlearn.people.models import Team
 
 
@@ -97,8 +105,109 @@ def onboarding_signal(team: Team) -> list[SignalFinding]:
     )
 
 
+NEW_TECHNOLOGY_MONTHS = 6
+
+
+def _history_of(repository: Repository) -> Path | None:
+    """The git directory of a repository whose analysis succeeded (so a clone exists),
+    checked against the allowed roots again; None when it cannot be read now."""
+    if not repository.analyses.filter(status=AnalysisStatus.DONE).exists():
+        return None
+    try:
+        return git_source(repository).read
+    except SourceError:
+        return None
+
+
+def new_technology_signal(team: Team, *, now: datetime | None = None) -> list[SignalFinding]:
+    """Dependencies added to the team's repositories in the last six months."""
+    since = (now or timezone.now()) - timedelta(days=30 * NEW_TECHNOLOGY_MONTHS)
+    found: list[SignalFinding] = []
+
+    def one(repository: Repository) -> None:
+        path = _history_of(repository)
+        if path is None:
+            return
+        report = new_dependencies(path, since=since)
+        found.extend(
+            tech_findings(
+                report.dependencies, repository=repository.name, key_prefix=f"{repository.pk}:"
+            )
+        )
+
+    for_each_isolated(
+        Repository.objects.filter(team=team),
+        one,
+        job="gaps.signal.new_technologies",
+        describe=lambda r: f"repository {r.name} (#{r.pk})",
+        organisation_of=lambda _r: team.organisation_id,
+    )
+    return found
+
+
+def fix_areas(
+    team: Team, clusters: list[BugCluster]
+) -> dict[tuple[str, ...], list[tuple[str, int]]]:
+    """The code areas the commits fixing each cluster's reports touched, over the team's
+    repositories (commit messages that name the issue: `fixes #12`, `PROJ-4`)."""
+    commits: list[FixCommit] = []
+    since = min(cluster.first_seen for cluster in clusters) - timedelta(days=30)
+
+    def one(repository: Repository) -> None:
+        path = _history_of(repository)
+        if path is not None:
+            commits.extend(fix_commits(path, since=since))
+
+    for_each_isolated(
+        Repository.objects.filter(team=team),
+        one,
+        job="gaps.signal.fix_commits",
+        describe=lambda r: f"repository {r.name} (#{r.pk})",
+        organisation_of=lambda _r: team.organisation_id,
+    )
+    if not commits:
+        return {}
+    return {cluster.keys: areas_for_issues(commits, cluster.keys) for cluster in clusters}
+
+
+# Reading every imported issue of a team is bounded: the newest this many reports.
+BUG_REPORTS_READ = 50_000
+
+
+def bug_signal(team: Team) -> list[SignalFinding]:
+    """Clusters of imported bug reports that keep coming back."""
+    rows = (
+        TrackerIssue.objects.filter(team=team, is_bug=True)
+        .order_by("-opened_at")
+        .values_list(
+            "key", "title", "body", "labels", "issue_type", "state", "opened_at", "closed_at", "url"
+        )[:BUG_REPORTS_READ]
+    )
+    issues = [
+        ParsedIssue(
+            key=key,
+            title=title,
+            body=body[:2000],
+            labels=tuple(labels),
+            issue_type=issue_type or None,
+            state=state,
+            created_at=opened_at,
+            closed_at=closed_at,
+            url=url or None,
+        )
+        for key, title, body, labels, issue_type, state, opened_at, closed_at, url in rows
+    ]
+    titles = {issue.key: issue.title for issue in issues}
+    clusters = recurring_clusters(issues)
+    return bug_findings(
+        clusters, areas=fix_areas(team, clusters) if clusters else {}, titles=titles
+    )
+
+
 SIGNALS = {
     SignalKind.KNOWLEDGE_ISLAND: island_signal,
+    SignalKind.RECURRING_BUGS: bug_signal,
+    SignalKind.NEW_TECHNOLOGY: new_technology_signal,
     SignalKind.ONBOARDING: onboarding_signal,
 }
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import peerlearn.web.converters  # noqa: F401  (registers <id:…>)
-from peerlearn.gaps import signal_views, source_views, views
+from peerlearn.gaps import duplicate_views, import_views, signal_views, source_views, views
 
 app_name = "gaps"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path(TEAM, views.backlog, name="backlog"),
     path(TEAM + "new/", views.gap_create, name="gap_create"),
     path(TEAM + "ask/", source_views.anonymous_ask, name="anonymous_ask"),
+    path(TEAM + "similar/", duplicate_views.similar, name="similar"),
+    path(TEAM + "duplicates/", duplicate_views.duplicates, name="duplicates"),
+    path(TEAM + "import/", import_views.gaps_import, name="import"),
+    path(TEAM + "import/tracker/", import_views.tracker_import, name="tracker_import"),
+    path("gaps/imports/<id:pending_id>/", import_views.import_columns, name="import_columns"),
     path(TEAM + "offer/", views.topic_offer, name="topic_offer"),
     path(TEAM + "notes/", source_views.notes, name="notes"),
     path(TEAM + "post-mortems/", source_views.post_mortem, name="post_mortem"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from peerlearn.gaps import services
@@ -34,6 +35,20 @@ from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.access import SessionAction, get_session_for_user
 from peerlearn.schedule.models import Session, SessionStatus
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
+
+
+def _typing_checks_duplicates(form: GapForm, team_id: int) -> GapForm:
+    """While the title is typed, the gaps most like it show under it (HTMX)."""
+    form.fields["title"].widget.attrs.update(
+        {
+            "hx-get": reverse("gaps:similar", args=[team_id]),
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": "#similar",
+            "hx-swap": "outerHTML",
+            "aria-describedby": "id_title_helptext similar",
+        }
+    )
+    return form
 
 
 def team_nav(access: TeamAccess) -> dict[str, object]:
@@ -70,7 +85,7 @@ def backlog(request: AuthedRequest, team_id: int) -> HttpResponse:
         "source": source,
         "query": query,
         "sources": GapSource.choices,
-        "form": GapForm(),
+        "form": _typing_checks_duplicates(GapForm(), access.team.pk),
         "offers": list(team_offers(access.team)),
         "topic_form": TopicOfferForm(),
     }

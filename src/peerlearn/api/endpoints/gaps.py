@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from peerlearn.api.auth import api_user
+from peerlearn.api.auth import TRACELESS_API_AUTH, api_user
 from peerlearn.api.endpoints.gap_schemas import (
     GapDetailOut,
     GapOut,
@@ -169,6 +169,7 @@ class TooManyOut(Schema):
     "/teams/{team_id}/anonymous-asks",
     response={201: AskedOut, 429: TooManyOut},
     summary="Ask anonymously: a gap that stores nothing of who asked",
+    auth=TRACELESS_API_AUTH,  # not even when the token was last used
 )
 def anonymous_ask(
     request: HttpRequest, payload: AnonymousAskIn, team_id: int = id_in_path()

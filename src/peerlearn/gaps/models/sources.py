@@ -151,3 +151,20 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PendingImport(models.Model):
+    """An uploaded retrospective export waiting for its columns to be mapped (the CSV
+    import's second step). Only its uploader reaches it; it is deleted once imported,
+    and when older than a day by the next upload of anyone."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.file_name
