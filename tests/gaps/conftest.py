@@ -7,9 +7,11 @@ from typing import Any
 from peerlearn.gaps import services
 from peerlearn.gaps.models import Gap
 from peerlearn.people.models import Team, User
+from tests.browser.conftest import browser_type_launch_args, console
 from tests.knowledge.conftest import register, roots, source
 
-__all__ = ["make_gap", "register", "roots", "source"]  # the knowledge fixtures, for signals
+# Fixtures of other folders: the knowledge map's (for signals) and the browser's.
+__all__ = ["browser_type_launch_args", "console", "make_gap", "register", "roots", "source"]
 
 
 def make_gap(team: Team, *, by: User | None = None, **overrides: Any) -> Gap:
