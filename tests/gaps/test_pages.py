@@ -129,3 +129,27 @@ def test_a_gap_of_another_team_cannot_be_planned_here(cast: Cast) -> None:
     gap = make_gap(cast.mobile, by=cast.charlie)
     url = reverse("schedule:session_create", args=[cast.platform.pk])
     assert client_for(cast.olga).get(url, {"gap": gap.pk}).status_code == 404
+
+
+def test_dashboard_shows_each_teams_top_open_gaps_and_the_viewers_own(cast: Cast) -> None:
+    for number in range(4):
+        make_gap(cast.platform, by=cast.alice, title=f"Plain {number}")
+    loud = make_gap(cast.platform, by=cast.alice, title="Loudest", source="post_mortem")
+    services.gap_vote(gap=loud, voter=cast.alice, vote=True)
+    planned = make_gap(cast.platform, by=cast.alice, title="Already planned")
+    services.gap_vote(gap=planned, voter=cast.bob, vote=True)
+    services.gap_set_status(gap=planned, actor=cast.alice, status="planned")
+    services.offer_create(team=cast.platform, person=cast.bob, topic="Property tests")
+    make_gap(cast.foreign_team, by=cast.zed, title="Elsewhere entirely")
+
+    html = client_for(cast.bob).get(reverse("web:dashboard")).content.decode()
+
+    top = html[html.index("Top of the backlog") :]
+    top = top[: top.index("</ol>")]
+    assert top.index("Loudest") < top.index("Plain 0")  # priority, then age
+    assert "Plain 3" not in top  # three per team
+    assert "Already planned" not in top  # the top is what is still open
+    assert "Already planned</a> (voted, planned)" in html
+    assert "Property tests (offered to teach)" in html
+    assert "(5 open)" in html
+    assert "Elsewhere entirely" not in html  # another organisation's team

@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from peerlearn.gaps import services as gap_services
 from peerlearn.people.models import Team
 from peerlearn.people.roles import Role
 from peerlearn.people.services import membership_set, person_create, team_create
@@ -28,8 +29,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 # Queries per page for the lead of the team (who sees every form), by page.
 PINNED = {
     # session, person, teams with counts and the lead's role, series, skips near the
-    # window, sessions in the window, their roles
-    "dashboard": 7,
+    # window, sessions in the window, their roles; active gaps with the viewer's votes,
+    # the viewer's offers to teach
+    "dashboard": 9,
     # session, person, team with the lead's role, member count, a page of members
     "team": 5,
     # session, person, team with the lead's role, members with their accounts
@@ -103,6 +105,11 @@ def _team_programme(team: Team, cast: Cast, size: int) -> tuple[Series, Session]
         for person in (cast.alice, cast.bob):
             services.rsvp_set(session=session, person=person, answer="going")
         sessions.append(session)
+    for number in range(size):  # gaps alice voted for and offered to teach
+        gap = gap_services.gap_create(team=team, raised_by=cast.bob, title=f"Gap {number}")
+        gap_services.gap_vote(gap=gap, voter=cast.alice, vote=True)
+        gap_services.offer_create(team=team, person=cast.alice, gap=gap)
+        gap_services.offer_create(team=team, person=cast.alice, topic=f"Topic {number}")
     return series, sessions[1]
 
 
@@ -154,6 +161,9 @@ def test_signed_in_page_queries_are_pinned(
         assert "Double-booked facilitator" in body  # fiona leads the other teams' series
     if page == "sessions":
         assert body.count("Deep dive") == 2 * size
+    if page == "dashboard":  # every team's top gaps, and what alice voted for and offered
+        assert body.count("(voted)") == min(size, 5) * (size + 1)
+        assert body.count("Topic 0 (offered to teach)") == size + 1
     if page == "session":
         assert "Alice: going" in body
         assert "Bob: going" in body

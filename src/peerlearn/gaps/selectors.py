@@ -34,12 +34,17 @@ class RankedGap:
         return value if isinstance(value, int) else 0
 
 
+def total_votes(gap: Gap) -> int:
+    """Votes cast in peerlearn plus those a retrospective import brought along."""
+    imported = gap.evidence.get("imported_votes", 0)
+    return gap.vote_count + (imported if isinstance(imported, int) else 0)
+
+
 def gap_priority(gap: Gap, *, now: datetime | None = None) -> Priority:
     moment = now or timezone.now()
-    imported = gap.evidence.get("imported_votes", 0)
     return priority(
         PriorityInput(
-            votes=gap.vote_count + (imported if isinstance(imported, int) else 0),
+            votes=total_votes(gap),
             source=gap.source,
             days_open=(moment - gap.created_at).total_seconds() / 86400,
             signal_strength=gap.signal_strength,

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from peerlearn.gaps.dashboard import dashboard_gaps
 from peerlearn.people.access import get_team_access
 from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import dashboard_teams, team_members
@@ -21,8 +22,10 @@ NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 @require_safe
 def dashboard(request: AuthedRequest) -> HttpResponse:
     cards = dashboard_teams(request.user)
-    schedules = team_schedules([card.team.pk for card in cards], now=timezone.now())
-    rows = [(card, schedules[card.team.pk]) for card in cards]
+    team_ids = [card.team.pk for card in cards]
+    schedules = team_schedules(team_ids, now=timezone.now())
+    gaps = dashboard_gaps(request.user, team_ids)
+    rows = [(card, schedules[card.team.pk], gaps[card.team.pk]) for card in cards]
     return render(request, "web/dashboard.html", {"cards": cards, "rows": rows})
 
 

@@ -6,9 +6,12 @@ from peerlearn.engines.gaps.similarity import (
     Document,
     DuplicatePair,
     SimilarityIndex,
+    TfidfSpace,
     all_pairs,
     gap_text,
+    tfidf_matrix,
 )
+from peerlearn.engines.gaps.text import tokens
 
 GAPS = [
     Document(1, gap_text("Kubernetes deployments", "How we deploy services to our k8s clusters")),
@@ -92,7 +95,8 @@ TEXTS = st.lists(WORDS, min_size=1, max_size=8).map(" ".join)
 @given(st.lists(TEXTS, min_size=2, max_size=12), st.floats(0.05, 1.0))
 def test_pairs_agree_with_brute_force(texts: list[str], threshold: float) -> None:
     index = SimilarityIndex(Document(i, t) for i, t in enumerate(texts))
-    vectors = index._vectors
+    rows = index._matrix
+    vectors = [dict(zip(row.indices.tolist(), row.data.tolist(), strict=True)) for row in rows]
     expected = {
         (i, j)
         for i in range(len(vectors))
@@ -101,6 +105,7 @@ def test_pairs_agree_with_brute_force(texts: list[str], threshold: float) -> Non
     }
     found = {(i, j) for i, j, _ in all_pairs(vectors, threshold)}
     assert expected <= found
+    assert found == {(i, j) for i, j, _ in all_pairs(rows, threshold)}
 
 
 @settings(max_examples=60, deadline=None)
@@ -116,3 +121,16 @@ def test_scores_lie_in_0_1_and_are_symmetric(a: str, b: str) -> None:
     pairs = forward.duplicate_pairs(threshold=0.01)
     assert pairs == backward.duplicate_pairs(threshold=0.01)
     assert all(0.0 <= p.score <= 1.0 and p.first < p.second for p in pairs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=8))
+def test_matrix_rows_are_the_spaces_vectors(texts: list[str]) -> None:
+    token_lists = [tokens(text) for text in texts]
+    space = TfidfSpace(token_lists)
+    matrix = tfidf_matrix(space, token_lists)
+    for row, terms in zip(matrix, token_lists, strict=True):
+        expected = space.vector(terms)
+        got = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        assert got.keys() == expected.keys()
+        assert list(got.values()) == pytest.approx([expected[n] for n in got])

@@ -5,27 +5,30 @@ document frequency ``ln((1 + n) / (1 + df)) + 1`` and L2-normalised vectors, so 
 is a cosine in [0, 1]. A gap's title should weigh more than its description: build the
 document's text with :func:`gap_text`, which writes the title twice.
 
-Pairs above a threshold are found without comparing every pair: an inverted index is
-probed only with each vector's rare heavy terms (see :func:`all_pairs`; the idea is the
-prefix filtering of Bayardo, Ma and Srikant, 2007, with an L2 bound as in Anastasiu and
-Karypis' L2AP), and every candidate is then scored exactly. ``similar_to`` is exact.
+Pairs above a threshold are found without comparing every pair (see
+:func:`peerlearn.engines.gaps.pairs.all_pairs`); ``similar_to`` is exact. Documents are
+kept as the rows of a sparse matrix, so scoring a text against all of them is one
+matrix-vector product.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from scipy import sparse
+
+from peerlearn.engines.gaps.pairs import Vector, all_pairs
 from peerlearn.engines.gaps.text import tokens
 
-Vector = dict[int, float]  # term number → weight, L2-normalised
+__all__ = ["Document", "DuplicatePair", "Match", "SimilarityIndex", "TfidfSpace", "all_pairs"]
 
 # duplicate_pairs probes with each gap's four cheapest heavy terms (see all_pairs).
 # Exact search walks the long lists of the title words many gaps share: 19-32 s for the
-# benchmark's 10,000 gaps against about 2 s, for the same 200 best pairs, every planted
+# benchmark's 10,000 gaps against under 1 s, for the same 200 best pairs, every planted
 # duplicate and 97 % of the best 1,000 (docs/benchmarks.md, "Gap de-duplication").
 PROBE_TERMS = 4
 
@@ -103,93 +106,32 @@ class TfidfSpace:
         return {number: w / norm for number, w in weights.items()}
 
 
-def all_pairs(
-    vectors: Sequence[Vector],
-    threshold: float,
-    *,
-    max_probe_terms: int | None = None,
-    postings: dict[int, list[tuple[int, float]]] | None = None,
-) -> list[tuple[int, int, float]]:
-    """Every ``(i, j, cosine)`` with ``i < j`` and cosine ≥ ``threshold`` (> 0).
-
-    Each vector's *signature* is a set of its terms large enough for the L2 norm of the
-    rest to fall below √threshold, picked cheapest first (most squared weight for the
-    shortest posting list, so rare heavy words). Two unit vectors whose shared terms lie
-    outside both signatures have a dot product below √t·√t = t, so any pair above the
-    threshold shares a term of one of the two signatures: probing the inverted index
-    with signature terms only finds every pair, and the long lists of common words are
-    walked only when a vector has nothing rarer.
-
-    ``max_probe_terms`` caps each signature and makes the search approximate, for
-    speed on large corpora: a pair is then found only when it shares one of either
-    side's first probe terms, and only candidates that get at least half the threshold
-    from them (less when the probe terms hold less than half the vector's mass) are
-    scored: one shared rare word is not a topic. The benchmarks measure what it misses.
-    ``postings`` (as :func:`inverted_index` makes them) saves building them again.
-    """
-    if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
-    if postings is None:
-        postings = inverted_index(vectors)
-    limit = threshold  # the rest's squared norm must stay below this (√t squared)
-    signatures: list[frozenset[int]] = []
-    rests: list[float] = []
-    floors: list[float] = []
-    for vector in vectors:
-        # Cheapest first: most weight for the shortest posting list.
-        cheapest = [(-w * w / len(postings[n]), n, w) for n, w in vector.items()]
-        if max_probe_terms is None:
-            cheapest.sort()
-        else:
-            cheapest = heapq.nsmallest(max_probe_terms, cheapest)
-        rest = 1.0
-        taken: list[int] = []
-        for _, number, weight in cheapest:
-            if rest < limit:
-                break
-            taken.append(number)
-            rest -= weight * weight
-        signatures.append(frozenset(taken))
-        rests.append(math.sqrt(max(rest, 0.0)))
-        # With a cap, a candidate must get from the probed terms half the threshold (or,
-        # when they hold less than half the vector's mass, that mass times it): one
-        # shared rare word is not a topic.
-        floors.append(0.0 if max_probe_terms is None else threshold * min(0.5, 1.0 - rest))
-    pairs: list[tuple[int, int, float]] = []
-    scored: set[tuple[int, int]] = set()
-    for i, vector in enumerate(vectors):
-        partial: dict[int, float] = {}
-        get = partial.get
-        for number in signatures[i]:
-            weight = vector[number]
-            for j, other in postings[number]:
-                partial[j] = get(j, 0.0) + weight * other
-        keys = vector.keys()
-        # Terms outside this signature add at most the rest's norm.
-        lowest = max(threshold - rests[i], floors[i])
-        for j in [j for j, signature_dot in partial.items() if signature_dot >= lowest]:
-            if j == i:
-                continue
-            # A pair may be met from both sides: score it once.
-            pair = (i, j) if i < j else (j, i)
-            if pair in scored:
-                continue
-            scored.add(pair)
-            other_vector = vectors[j]
-            dot = sum([vector[n] * other_vector[n] for n in keys & other_vector.keys()])
-            if dot >= threshold:
-                pairs.append((*pair, dot))
-    pairs.sort()
-    return pairs
-
-
-def inverted_index(vectors: Sequence[Vector]) -> dict[int, list[tuple[int, float]]]:
-    """Term → ``(position, weight)`` of every vector holding it, in position order."""
-    postings: dict[int, list[tuple[int, float]]] = {}
-    for position, vector in enumerate(vectors):
-        for number, weight in vector.items():
-            postings.setdefault(number, []).append((position, weight))
-    return postings
+def tfidf_matrix(space: TfidfSpace, token_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """The weighted, normalised vectors of documents the space learnt from, as the rows
+    of a sparse matrix (the same weights as :meth:`TfidfSpace.vector`)."""
+    numbers = space.term_numbers
+    lengths = np.fromiter((len(terms) for terms in token_lists), dtype=np.int64)
+    total = int(lengths.sum())
+    columns = np.fromiter(
+        (numbers[term] for terms in token_lists for term in terms), dtype=np.int64, count=total
+    )
+    row_of = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
+    shape = (len(token_lists), len(numbers))
+    # Duplicates are summed: the data become term counts.
+    counts = sparse.csr_matrix((np.ones(total), (row_of, columns)), shape=shape)
+    counts.sum_duplicates()
+    weights = (1.0 + np.log(counts.data)) * np.asarray(space.idf)[counts.indices]
+    squared = np.bincount(
+        np.repeat(np.arange(shape[0]), np.diff(counts.indptr)),
+        weights=weights * weights,
+        minlength=shape[0],
+    )
+    norms = np.sqrt(squared)
+    norms[norms == 0.0] = 1.0
+    weights /= np.repeat(norms, np.diff(counts.indptr))
+    matrix = sparse.csr_matrix((weights, counts.indices, counts.indptr), shape=shape)
+    matrix.sort_indices()
+    return matrix
 
 
 class SimilarityIndex:
@@ -206,8 +148,7 @@ class SimilarityIndex:
             self._ids.append(document.id)
             token_lists.append(tokens(document.text))
         self._space = TfidfSpace(token_lists)
-        self._vectors = [self._space.vector(terms) for terms in token_lists]
-        self._postings = inverted_index(self._vectors)
+        self._matrix = tfidf_matrix(self._space, token_lists)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -218,15 +159,17 @@ class SimilarityIndex:
         """The documents most like ``text`` (best first, ties by id): suggestions while
         someone types a new gap. ``exclude`` leaves out the gap being edited."""
         query = self._space.vector(tokens(text), include_unseen=True)
-        scores: dict[int, float] = {}
-        get = scores.get
-        for number, weight in query.items():
-            for position, other in self._postings[number]:
-                scores[position] = get(position, 0.0) + weight * other
+        if not query or not self._ids:
+            return []
+        dense = np.zeros(self._matrix.shape[1])
+        dense[list(query)] = list(query.values())
+        scores = self._matrix @ dense
+        # Only documents sharing a word (a score above 0) are like the text at all.
+        positions = np.flatnonzero((scores >= threshold) & (scores > 0.0))
         matches = [
-            Match(self._ids[position], _score(score))
-            for position, score in scores.items()
-            if score >= threshold and self._ids[position] != exclude
+            Match(self._ids[position], _score(float(scores[position])))
+            for position in positions.tolist()
+            if self._ids[position] != exclude
         ]
         matches.sort(key=lambda m: (-m.score, m.id))
         return matches[:limit]
@@ -237,9 +180,7 @@ class SimilarityIndex:
         ids = self._ids
         pairs = [
             DuplicatePair(min(ids[i], ids[j]), max(ids[i], ids[j]), _score(score))
-            for i, j, score in all_pairs(
-                self._vectors, threshold, max_probe_terms=PROBE_TERMS, postings=self._postings
-            )
+            for i, j, score in all_pairs(self._matrix, threshold, max_probe_terms=PROBE_TERMS)
         ]
         pairs.sort(key=lambda p: (-p.score, p.first, p.second))
         return pairs[:limit]
