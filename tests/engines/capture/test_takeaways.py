@@ -148,3 +148,16 @@ def test_summarise_gives_takeaways_and_action_items() -> None:
     summary = summarise(transcript=transcript)
     assert summary.takeaways == key_takeaways(transcript=transcript)
     assert [a.owner for a in summary.action_items] == ["Bob Smith", "Bob Smith"]
+
+
+def test_in_a_long_meeting_the_notes_still_count() -> None:
+    subjects = ["The billing API", "Our Kafka cluster", "The search index", "The login page"]
+    objects = ["a connection pool", "regional failover", "schema migrations", "rate limits"]
+    lines = [
+        (f"P{i % 5}", f"{subjects[i % 4]} needs {objects[(i // 4) % 4]} in team {i}.")
+        for i in range(900)  # more sentences than the graph takes: the pre-filter runs
+    ]
+    notes = "Every service here needs a connection pool and regional failover, written down."
+    takeaways = key_takeaways(notes=notes, transcript=transcript_of(*lines))
+    assert takeaways[0].source == "notes"
+    assert takeaways[0].line == 1

@@ -22,9 +22,12 @@ same output in every process whatever its hash seed.
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from peerlearn.engines.capture.action_items import ActionCandidate, action_candidates
 from peerlearn.engines.capture.sentences import (
@@ -40,7 +43,9 @@ from peerlearn.engines.gaps.text import tokens
 MIN_TAKEAWAYS, MAX_TAKEAWAYS = 3, 7
 MIN_TERMS = 4  # distinct meaningful terms a sentence needs to be a takeaway
 NEIGHBOURS = 12
+MAX_GRAPH = 600  # sentences in the graph; a long meeting is pre-filtered to these
 DAMPING = 0.85
+MAX_ITERATIONS, TOLERANCE = 100, 1e-7  # L1 change of the ranks (they sum to 1)
 NOTES_WEIGHT = 2.0
 REDUNDANT = 0.5  # cosine above which a takeaway repeats one already chosen
 # Words of meeting talk that carry no content (stemmed as the terms are).
@@ -112,6 +117,10 @@ def key_takeaways_of(sentences: Sequence[Sentence]) -> tuple[Takeaway, ...]:
     if not candidates:
         return ()
     vectors = _tfidf([terms for _, _, terms in candidates])
+    if len(candidates) > MAX_GRAPH:
+        kept = _central(vectors, [s.source == "notes" for s, _, _ in candidates])
+        candidates = [candidates[i] for i in kept]
+        vectors = [vectors[i] for i in kept]
     edges = _edges(vectors)
     prior = [NOTES_WEIGHT if s.source == "notes" else 1.0 for s, _, _ in candidates]
     scores = _pagerank(edges, prior)
@@ -165,6 +174,22 @@ def _tfidf(documents: list[list[str]]) -> list[dict[str, float]]:
     return vectors
 
 
+def _central(vectors: list[dict[str, float]], written: list[bool]) -> list[int]:
+    """Indexes of the ``MAX_GRAPH`` sentences nearest the session's centroid (every
+    sentence of the notes among them), in their original order: a linear pre-filter, so
+    the graph of a long meeting stays small."""
+    centroid: dict[str, float] = defaultdict(float)
+    for vector in vectors:
+        for term, weight in vector.items():
+            centroid[term] += weight
+    closeness = [
+        math.inf if notes else sum(w * centroid[t] for t, w in vector.items())
+        for vector, notes in zip(vectors, written, strict=True)
+    ]
+    ranked = sorted(range(len(vectors)), key=lambda i: (-closeness[i], i))
+    return sorted(ranked[:MAX_GRAPH])
+
+
 def _edges(vectors: list[dict[str, float]]) -> list[dict[int, float]]:
     """Symmetric sparse similarity graph: each sentence's strongest ``NEIGHBOURS``."""
     limit = max(50, len(vectors) // 10)
@@ -175,12 +200,13 @@ def _edges(vectors: list[dict[str, float]]) -> list[dict[int, float]]:
     postings = {t: p for t, p in postings.items() if len(p) <= limit}
     edges: list[dict[int, float]] = [{} for _ in vectors]
     for index, vector in enumerate(vectors):
-        dots: dict[int, float] = {}
+        dots: defaultdict[int, float] = defaultdict(float)
         for term, weight in vector.items():
             for other, other_weight in postings.get(term, ()):
-                if other != index:
-                    dots[other] = dots.get(other, 0.0) + weight * other_weight
-        strongest = sorted(dots.items(), key=lambda item: (-item[1], item[0]))[:NEIGHBOURS]
+                dots[other] += weight * other_weight
+        dots.pop(index, None)
+        # nlargest keeps the first of equal items, and dots are filled in index order.
+        strongest = heapq.nlargest(NEIGHBOURS, dots.items(), key=itemgetter(1))
         for other, similarity in strongest:
             edges[index][other] = similarity
             edges[other][index] = similarity
@@ -193,19 +219,22 @@ def _pagerank(edges: list[dict[int, float]], prior: list[float]) -> list[float]:
     count = len(edges)
     total_prior = sum(prior)
     teleport = [p / total_prior for p in prior]
-    strength = [sum(e.values()) for e in edges]
+    # Each sentence's out-edges as (neighbour, share of its rank), computed once.
+    out: list[list[tuple[int, float]]] = []
+    for edge in edges:
+        strength = sum(edge.values())
+        out.append([(other, DAMPING * w / strength) for other, w in edge.items()])
+    dangling = [index for index in range(count) if not out[index]]
     ranks = teleport[:]
-    for _ in range(100):
-        dangling = sum(r for r, s in zip(ranks, strength, strict=True) if s == 0.0)
-        new = [(1 - DAMPING + DAMPING * dangling) * t for t in teleport]
-        for index in range(count):
-            if strength[index]:
-                share = DAMPING * ranks[index] / strength[index]
-                for other, weight in edges[index].items():
-                    new[other] += share * weight
+    for _ in range(MAX_ITERATIONS):
+        lost = DAMPING * sum(ranks[index] for index in dangling)
+        new = [(1 - DAMPING + lost) * t for t in teleport]
+        for rank, targets in zip(ranks, out, strict=True):
+            for other, share in targets:
+                new[other] += rank * share
         change = sum(abs(a - b) for a, b in zip(new, ranks, strict=True))
         ranks = new
-        if change < 1e-9:
+        if change < TOLERANCE:
             break
     return ranks
 

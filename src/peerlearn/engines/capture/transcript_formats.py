@@ -43,6 +43,7 @@ _VTT_TIME = re.compile(r"^(?:(\d+):)?([0-9]{2}):([0-9]{2})\.([0-9]{3})$")
 _SRT_TIME = re.compile(r"^(\d+):([0-9]{2}):([0-9]{2})[,.]([0-9]{3})$")
 _SBV_TIME = re.compile(r"^(\d+):([0-9]{2}):([0-9]{2})\.([0-9]{3})$")
 _SBV_TIMING = re.compile(r"^\s*\d+:\d{2}:\d{2}\.\d{3},\d+:\d{2}:\d{2}\.\d{3}\s*$")
+_TIMES = {"vtt": _VTT_TIME, "srt": _SRT_TIME, "sbv": _SBV_TIME}
 _SHAPES = {
     "vtt": "[HH:]MM:SS.mmm",
     "srt": "HH:MM:SS,mmm",
@@ -70,8 +71,7 @@ def blocks(lines: list[str], start: int = 0) -> Iterator[tuple[int, list[str]]]:
 
 def timestamp(text: str, kind: str, line: int) -> int:
     """Milliseconds of one timestamp in the syntax of ``kind``."""
-    pattern = {"vtt": _VTT_TIME, "srt": _SRT_TIME, "sbv": _SBV_TIME}[kind]
-    found = pattern.match(text)
+    found = _TIMES[kind].match(text)
     if found is None:
         shown = text if len(text) <= 40 else text[:40] + "…"
         raise TranscriptError(f"not a timestamp: {shown!r} (expected {_SHAPES[kind]})", line=line)

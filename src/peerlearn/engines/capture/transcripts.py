@@ -177,7 +177,6 @@ def speaker_turns(transcript: Transcript, *, max_gap_ms: int | None = None) -> t
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>|</v>")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>|<\d[\d:.]*>|\{\\[^{}]{0,100}\}")
-_SPACES = re.compile(r"\s+")
 # "Alice Smith: text" (">> ALICE: text" and "- Bob: text" once the change marks are
 # gone): up to five words of letters, digits, dots, apostrophes, hyphens.
 _PREFIX = re.compile(
@@ -199,7 +198,12 @@ _CHANGE_MARK = re.compile(r"^(?:>>|-)[ \t]+")  # caption marks for "someone else
 
 
 def _clean(text: str) -> str:
-    words = _SPACES.sub(" ", html.unescape(_TAG.sub("", text))).strip()
+    # Most cue text has no markup: the patterns only run when their first character is there.
+    if "<" in text or "{" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    words = " ".join(text.split())
     return _CHANGE_MARK.sub("", words) if words[:1] in ">-" else words
 
 
