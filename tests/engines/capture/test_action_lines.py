@@ -4,6 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peerlearn.engines.capture.action_lines import ActionLine, LineProblem, parse_action_lines
 
@@ -110,3 +112,24 @@ def test_problems_are_capped() -> None:
     result = parse_action_lines(notes)
     assert len(result.items) == 80
     assert len(result.problems) == 50
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["- [ ] ", "- [x] ", "@ann ", "due:", "(due ", "2026-12-1", ")", "```", "~~~",
+             "\n", " ", "word ", "@", "\U0001f4c5 ", "1. [ ] "]
+        ),
+        max_size=40,
+    )
+)  # fmt: skip
+def test_any_notes_give_items_and_problems_never_an_exception(parts: list[str]) -> None:
+    notes = "".join(parts)
+    result = parse_action_lines(notes)
+    lines = notes.split("\n")
+    for item in result.items:
+        assert item.text
+        assert 1 <= item.line <= len(lines)
+        assert lines[item.line - 1].lstrip()[:1] in "-*+0123456789"
+    assert all(1 <= p.line <= len(lines) for p in result.problems)

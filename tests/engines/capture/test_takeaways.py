@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peerlearn.engines.capture.takeaways import (
     FILLER_TERMS,
@@ -161,3 +163,19 @@ def test_in_a_long_meeting_the_notes_still_count() -> None:
     takeaways = key_takeaways(notes=notes, transcript=transcript_of(*lines))
     assert takeaways[0].source == "notes"
     assert takeaways[0].line == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    notes=st.text(max_size=300),
+    said=st.lists(st.tuples(st.sampled_from(["Ann", "Ben"]), st.text(min_size=1)), max_size=8),
+)
+def test_any_text_gives_a_summary_never_an_exception(
+    notes: str, said: list[tuple[str, str]]
+) -> None:
+    summary = summarise(notes=notes, transcript=transcript_of(*said))
+    assert len(summary.takeaways) <= 3
+    for takeaway in summary.takeaways:
+        assert takeaway.text
+        assert (takeaway.line is None) == (takeaway.source == "transcript")
+    assert all(item.text for item in summary.action_items)

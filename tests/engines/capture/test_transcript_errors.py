@@ -66,6 +66,12 @@ def test_a_vtt_without_the_header_is_refused() -> None:
         parse_transcript(b"WEBVTTX\n\n00:01.000 --> 00:02.000\nhi\n", filename="x.vtt")
 
 
+def test_a_cue_glued_to_the_header_is_refused() -> None:
+    with pytest.raises(TranscriptError, match="blank line must separate") as caught:
+        parse_transcript(b"WEBVTT\n1\n00:01.000 --> 00:02.000\nhi\n", filename="x.vtt")
+    assert caught.value.line == 3
+
+
 def test_a_cue_number_alone_is_refused() -> None:
     data = b"1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n"
     with pytest.raises(TranscriptError, match="no timing line") as caught:

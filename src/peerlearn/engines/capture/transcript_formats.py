@@ -126,6 +126,12 @@ def read_vtt(lines: list[str]) -> Iterator[RawCue]:
         raise TranscriptError("a WebVTT file starts with the line 'WEBVTT'", line=1)
     # The header runs to the first blank line (it may carry metadata lines).
     end_of_header = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    for index in range(1, end_of_header):
+        if "-->" in lines[index]:
+            raise TranscriptError(
+                "a blank line must separate the 'WEBVTT' header from the first cue",
+                line=index + 1,
+            )
     for number, block in blocks(lines, end_of_header):
         first = block[0].strip()
         if _is_block(first, "NOTE") or _is_block(first, "STYLE") or _is_block(first, "REGION"):
