@@ -82,7 +82,9 @@ def main() -> int:
             where,
             results,
             "`engines/capture/takeaways.py` drops trivial sentences (fewer than four "
-            "meaningful terms), weighs terms by TF-IDF, sums similarities through an "
+            "meaningful terms), weighs terms by TF-IDF, keeps the 600 sentences nearest the "
+            "meeting's centroid (all of the notes among them; a linear pre-filter that only "
+            "a long meeting meets), sums similarities through an "
             "inverted index that leaves out terms found in more than a tenth of the "
             "sentences, keeps each sentence's 12 strongest edges and runs a weighted "
             "PageRank to convergence; no loop over all pairs of sentences is run. Both rows "
