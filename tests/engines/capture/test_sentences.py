@@ -23,6 +23,14 @@ def test_sentences_end_at_punctuation_but_not_after_abbreviations_or_initials() 
     ]
 
 
+def test_a_sentence_may_end_in_a_short_word() -> None:
+    assert [s for _, s in split_sentences("The answer is no. We move on. Plan B. Done")] == [
+        "The answer is no.",
+        "We move on.",
+        "Plan B. Done",  # a single capital before a dot reads as an initial
+    ]
+
+
 def test_unpunctuated_captions_are_cut_every_max_words() -> None:
     text = " ".join(f"w{i}" for i in range(MAX_WORDS * 2 + 5))
     pieces = list(split_sentences(text))

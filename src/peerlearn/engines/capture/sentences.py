@@ -28,7 +28,7 @@ MAX_WORDS = 40
 
 _END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s+")
 _ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "prof", "approx", "no", "fig", "cf"}
+    {"e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "prof", "approx", "fig", "cf"}
     | {"inc", "ltd", "jr", "sr", "st", "al", "resp"}
 )
 _TASK = re.compile(r"^\[[ xX]\]\s")
