@@ -23,6 +23,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from peerlearn.capture.access import get_action_item_access, get_action_item_for_change
+from peerlearn.capture.models import ActionItem
 from peerlearn.gaps.access import (
     GapAction,
     get_gap_for_user,
@@ -137,6 +139,16 @@ def _pending(cast: Cast, team: Team) -> int:
     ).pk
 
 
+def _action_item(cast: Cast, team: Team) -> int:
+    return ActionItem.objects.create(team=team, text="Write the runbook").pk
+
+
+def _fetch_action_item(user: Any, pk: object, level: str) -> object:
+    if level == "view":
+        return get_action_item_access(user, pk).obj
+    return get_action_item_for_change(user, pk)  # nobody owns it: facilitators only
+
+
 _GAP_LEVEL = {"view": GapAction.VIEW, "facilitate": GapAction.TRIAGE, "manage": GapAction.DECIDE}
 # Notes and uploads exist only for their author (alice; zed abroad), offers for whoever
 # made them (bob).
@@ -196,6 +208,12 @@ KINDS = [
         _step,
         lambda u, pk, lv: get_onboarding_step_for_user(u, pk, TeamAction(lv)),
         {"view": TEAM_RULE["view"], "manage": TEAM_RULE["manage"]},
+    ),
+    Kind(
+        "action item",
+        _action_item,
+        _fetch_action_item,
+        {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
     ),
     Kind("1:1 note", _note, lambda u, pk, lv: get_note_for_user(u, pk), AUTHOR_ONLY),
     Kind("teaching offer", _offer, lambda u, pk, lv: get_own_offer(u, pk), MAKER_ONLY),

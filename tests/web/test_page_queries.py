@@ -30,8 +30,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 PINNED = {
     # session, person, teams with counts and the lead's role, series, skips near the
     # window, sessions in the window, their roles; active gaps with the viewer's votes,
-    # the viewer's offers to teach
-    "dashboard": 9,
+    # the viewer's offers to teach; the viewer's open action items
+    "dashboard": 10,
     # session, person, team with the lead's role, member count, a page of members
     "team": 5,
     # session, person, team with the lead's role, members with their accounts

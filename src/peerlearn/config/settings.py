@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "peerlearn.schedule",
     "peerlearn.knowledge",
     "peerlearn.gaps",
+    "peerlearn.capture",
     "peerlearn.audit",
     # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
     "peerlearn.people.admin_config.OperatorAdminConfig",
@@ -241,6 +242,13 @@ KNOWLEDGE_CLONE_ALLOW_PRIVATE = env_bool("PEERLEARN_CLONE_ALLOW_PRIVATE", False)
 KNOWLEDGE_ANALYSIS_TIMEOUT = env_int("PEERLEARN_ANALYSIS_TIMEOUT", 3600, minimum=10)
 # Parsed knowledge maps each web process keeps (peerlearn.knowledge.result).
 KNOWLEDGE_MAP_CACHE_BYTES = env_int("PEERLEARN_KNOWLEDGE_CACHE_MB", 64, minimum=0) * 1024 * 1024
+
+# Session recordings people upload (with everyone's consent); served only through a view
+# that checks access, never as static files.
+CAPTURE_RECORDINGS_DIR = Path(
+    env_str("PEERLEARN_RECORDINGS_DIR", str(DATA_DIR / "recordings"))
+).resolve()
+CAPTURE_RECORDING_MAX_MB = env_int("PEERLEARN_RECORDING_MAX_MB", 2048, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("peerlearn.schedule.urls")),
     path("", include("peerlearn.knowledge.urls")),
     path("", include("peerlearn.gaps.urls")),
+    path("", include("peerlearn.capture.urls")),
     path("", include("peerlearn.web.urls")),
 ]

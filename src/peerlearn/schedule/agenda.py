@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peerlearn.engines.schedule import formats
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.schedule.models import Series, Session
 
+if TYPE_CHECKING:
+    from peerlearn.capture.models import ActionItem
+
 
 def carried_over_action_items(session: Session) -> list[str]:
-    """Open action items from the previous session of the same series.
+    """Open action items from earlier sessions of the same series, as the agenda, the
+    session page, reminders and calendar descriptions show them."""
+    if session.series_id is None:
+        return []  # single sessions carry nothing over (and cost no query in feeds)
+    # Imported here: capture builds on schedule's models, not the other way round.
+    from peerlearn.capture.selectors import carried_over_items
 
-    The hook for the capture part of the product: there is no action-item model yet,
-    so there is nothing to carry over. When there is, return the titles of the items
-    still open from the series' previous session (by ``starts_at``), and the agenda,
-    the session page, reminders and calendar descriptions will all show them.
-    """
-    return []
+    return [_item_line(item) for item in carried_over_items(session)]
+
+
+def _item_line(item: ActionItem) -> str:
+    owner = f" ({item.owner.name})" if item.owner is not None else ""
+    due = f", due {item.due:%-d %b %Y}" if item.due else ""
+    return f"{item.text}{owner}{due}"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from peerlearn.capture.selectors import my_open_items
 from peerlearn.gaps.dashboard import dashboard_gaps
 from peerlearn.people.access import get_team_access
 from peerlearn.people.roles import TeamAction
@@ -15,6 +16,7 @@ from peerlearn.schedule.dashboard import team_schedules
 from peerlearn.web.http import AuthedRequest
 
 MEMBERS_PER_PAGE = 50
+MY_ITEMS_SHOWN = 10
 NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 
 
@@ -26,7 +28,13 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     schedules = team_schedules(team_ids, now=timezone.now())
     gaps = dashboard_gaps(request.user, team_ids)
     rows = [(card, schedules[card.team.pk], gaps[card.team.pk]) for card in cards]
-    return render(request, "web/dashboard.html", {"cards": cards, "rows": rows})
+    context = {
+        "cards": cards,
+        "rows": rows,
+        "my_items": my_open_items(request.user)[:MY_ITEMS_SHOWN],
+        "today": timezone.localdate(),
+    }
+    return render(request, "web/dashboard.html", context)
 
 
 @login_required
