@@ -38,6 +38,7 @@ from peerlearn.people.roles import TeamAction
 from peerlearn.validation import HardenedFormMixin
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
 
+
 class MappingForm(HardenedFormMixin, forms.Form):
     source = forms.ChoiceField(choices=HAND_SOURCES)
 
@@ -141,8 +142,6 @@ class TrackerImportForm(HardenedFormMixin, forms.Form):
     ]
     kind = forms.ChoiceField(choices=KINDS, widget=forms.RadioSelect, initial="github")
     file = forms.FileField(help_text="At most 20 MB.")
-
-
 
 
 @login_required

@@ -77,7 +77,7 @@ def _refusal(error: ImportProblems | ValidationError) -> Status[RefusedOut]:
 
 def _read(upload: UploadedFile, limit: int, said: str) -> bytes | Status[TooLargeOut]:
     # `size` is what the client declared; the read is bounded as well, whatever it said.
-    data = upload.read(limit + 1)
+    data: bytes = upload.read(limit + 1)
     if (upload.size or 0) > limit or len(data) > limit:
         size = max(upload.size or 0, len(data))
         return Status(413, TooLargeOut(detail=f"The file is {size:,} bytes; at most {said}."))
