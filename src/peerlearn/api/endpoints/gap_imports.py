@@ -153,16 +153,12 @@ class GapsImportedOut(Schema):
 
 
 def _mapping(payload: GapsImportIn, data: bytes) -> tuple[ColumnMapping, bool]:
-    named = {
-        "title": payload.title_column,
-        "description": payload.description_column,
-        "votes": payload.votes_column,
-        "category": payload.category_column,
-    }
-    if any(named.values()):
-        if not payload.title_column:
-            raise ValidationError({"title_column": ["Name the title column too."]})
-        return ColumnMapping(**named), False  # type: ignore[arg-type]  # title is set
+    others = (payload.description_column, payload.votes_column, payload.category_column)
+    if payload.title_column:
+        mapping = ColumnMapping(payload.title_column, *(name or None for name in others))
+        return mapping, False
+    if any(others):
+        raise ValidationError({"title_column": ["Name the title column too."]})
     header = csv_columns(data)
     guessed = guess_mapping(header)
     if "title" not in guessed:
