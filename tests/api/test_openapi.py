@@ -61,6 +61,10 @@ ENDPOINTS = {
     ("post", "/api/teams/{team_id}/one-on-one-notes"),
     ("post", "/api/one-on-one-notes/{note_id}/gap"),
     ("delete", "/api/one-on-one-notes/{note_id}"),
+    ("post", "/api/teams/{team_id}/gap-imports"),
+    ("post", "/api/teams/{team_id}/tracker-imports"),
+    ("get", "/api/teams/{team_id}/gaps/similar"),
+    ("get", "/api/teams/{team_id}/gaps/duplicates"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }
@@ -110,6 +114,22 @@ def test_schemas_carry_examples(document: dict[str, Any]) -> None:
     assert "raised_by" not in schemas["AskedOut"]["properties"]
     assert schemas["MarkIn"]["properties"]["done"]["examples"] == [True]
     assert schemas["NoteIn"]["properties"]["held_on"]["examples"] == ["2026-05-04"]
+    assert schemas["RefusedOut"]["properties"]["problems"]["description"]
+    assert schemas["ProblemOut"]["properties"]["line"]["description"]
+    assert schemas["TrackerImportedOut"]["properties"]["bugs"]["description"]
+    assert schemas["SimilarOut"]["properties"]["score"]["description"]
+
+
+def test_imports_take_a_multipart_file(document: dict[str, Any]) -> None:
+    for path, fields in [
+        ("/api/teams/{team_id}/gap-imports", {"file", "format"}),
+        ("/api/teams/{team_id}/tracker-imports", {"file", "kind"}),
+    ]:
+        operation = document["paths"][path]["post"]
+        body = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert set(body["required"]) == fields, path
+        assert body["properties"]["file"]["format"] == "binary"
+        assert {"400", "413"} <= set(operation["responses"]), path
 
 
 def test_every_operation_has_a_summary(document: dict[str, Any]) -> None:

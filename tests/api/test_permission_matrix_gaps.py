@@ -1,7 +1,8 @@
 """The gap backlog's endpoints by every principal: status, body, and for refused writes,
 nothing changed — every row of the gaps app, the session links and the audit log are
 compared before and after. The rows of the main matrix (test_permission_matrix.py), for
-the endpoints of api/endpoints/gaps.py and gap_sources.py.
+the endpoints of api/endpoints/gaps.py, gap_sources.py, gap_imports.py and
+gap_duplicates.py.
 
 Platform: alice lead, fiona facilitator, bob member. charlie is in Mobile only, olga is
 the organisation's admin (in no team), zed belongs to another organisation.
@@ -16,11 +17,12 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from peerlearn.audit.models import AuditEvent
 from peerlearn.gaps import services, source_services
-from peerlearn.gaps.models import Gap, SignalKind, Suggestion
+from peerlearn.gaps.models import Gap, SignalKind, Suggestion, TrackerIssue
 from peerlearn.schedule.models import Session
 from tests.api.conftest import PRINCIPALS, json_of
 from tests.api.test_permission_matrix import READ_PLATFORM, WRITE_PLATFORM, assert_refusal
@@ -96,6 +98,8 @@ class Case:
     url: Callable[[Cast, World], str]
     expected: dict[str, int]
     body: Callable[[Cast, World], dict[str, Any]] | None = None
+    form: Callable[[Cast, World], dict[str, Any]] | None = None  # sent as multipart
+    prepare: Callable[[Cast, World], None] = field(default=lambda *_: None)
     success: int = 200
     writes: bool = True
     # What a successful answer shows: (cast, world, principal, body) -> None.
@@ -148,6 +152,56 @@ def _merged(cast: Cast, world: World, principal: str, body: Any) -> None:
 def _status(cast: Cast, world: World, principal: str, body: Any) -> None:
     assert body["status"] == "dropped"
     assert Gap.objects.get(pk=world.gap.pk).status == "dropped"
+
+
+MARKDOWN = b"- How our canary releases work (+2)\n- Reading flame graphs\n"
+GITHUB = (
+    b'[{"number": 3, "title": "Login times out", "state": "open", "labels": ["bug"],'
+    b' "created_at": "2026-05-01T10:00:00Z"}]'
+)
+
+
+def _markdown(dry_run: bool) -> Callable[[Cast, World], dict[str, Any]]:
+    def form(cast: Cast, world: World) -> dict[str, Any]:
+        upload = SimpleUploadedFile("retro.md", MARKDOWN)
+        return {"file": upload, "format": "markdown", "dry_run": str(dry_run).lower()}
+
+    return form
+
+
+def _imported(cast: Cast, world: World, principal: str, body: Any) -> None:
+    gaps = Gap.objects.filter(pk__in=body["gap_ids"]).order_by("pk")
+    assert [(g.title, g.evidence["imported_votes"]) for g in gaps] == [
+        ("How our canary releases work", 2),
+        ("Reading flame graphs", 0),
+    ]
+
+
+def _would_import(cast: Cast, world: World, principal: str, body: Any) -> None:
+    assert (body["count"], body["gap_ids"]) == (2, [])
+    assert not Gap.objects.filter(title="Reading flame graphs").exists()
+
+
+def _tracked(cast: Cast, world: World, principal: str, body: Any) -> None:
+    assert (body["created"], body["updated"], body["bugs"]) == (1, 0, 1)
+    assert TrackerIssue.objects.get(team=cast.platform).title == "Login times out"
+
+
+def _look_alike(cast: Cast, world: World) -> None:
+    make_gap(cast.platform, by=cast.fiona, title="How the deploy pipeline works")
+
+
+def _similar(cast: Cast, world: World, principal: str, body: Any) -> None:
+    assert [gap["id"] for gap in body] == [world.gap.pk]
+    assert body[0]["votes"] == 4
+
+
+def _pairs(cast: Cast, world: World, principal: str, body: Any) -> None:
+    # The post-mortem's gap repeats the title of `other`: a pair of its own.
+    pairs = {(p["older"]["id"], p["newer"]["title"]) for p in body["items"]}
+    assert (world.gap.pk, "How the deploy pipeline works") in pairs
+    assert (world.other.pk, SECRET) in pairs
+    assert body["count"] == 2
 
 
 CASES: dict[str, Case] = {
@@ -346,6 +400,39 @@ CASES: dict[str, Case] = {
     "delete_note": Case(
         "delete", lambda c, w: f"/api/one-on-one-notes/{w.note_id}", AUTHOR_ALICE, success=204
     ),
+    "import_gaps": Case(
+        "post", team("gap-imports"), FACILITATE, form=_markdown(False), success=201, check=_imported
+    ),
+    "import_gaps_dry_run": Case(
+        "post",
+        team("gap-imports"),
+        FACILITATE,
+        form=_markdown(True),
+        writes=False,
+        check=_would_import,
+    ),
+    "import_tracker_issues": Case(
+        "post",
+        team("tracker-imports"),
+        FACILITATE,
+        form=lambda c, w: {"file": SimpleUploadedFile("issues.json", GITHUB), "kind": "github"},
+        check=_tracked,
+    ),
+    "similar_gaps": Case(
+        "get",
+        team("gaps/similar?title=deploy+pipeline"),
+        READ_PLATFORM,
+        writes=False,
+        check=_similar,
+    ),
+    "duplicate_gaps": Case(
+        "get",
+        team("gaps/duplicates"),
+        FACILITATE,
+        writes=False,
+        prepare=_look_alike,
+        check=_pairs,
+    ),
 }
 
 
@@ -363,10 +450,13 @@ def test_gap_endpoint(
     client = client_as(principal)
     if principal not in ("anonymous", "revoked", "expired"):
         client.get("/api/me")  # records the token's use, so only the request under test writes
+    case.prepare(cast, world)
     before = everything()
     kwargs: dict[str, Any] = {}
     if case.body is not None:
         kwargs = {"data": case.body(cast, world), "content_type": "application/json"}
+    elif case.form is not None:
+        kwargs = {"data": case.form(cast, world)}  # the test client's default: multipart
 
     with django_capture_on_commit_callbacks() as queued:
         response = getattr(client, case.method)(case.url(cast, world), **kwargs)

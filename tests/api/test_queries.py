@@ -126,3 +126,57 @@ def test_gap_detail_queries_are_constant(
     assert len(body["merged_from"]) == len(body["sessions"]) == size
     assert len(body["teaching_offers"]) == 4
     assert len(body["history"]) >= 2 * size
+
+
+def _look_alike_gaps(cast: Cast, pairs: int) -> None:
+    from peerlearn.gaps import services as gap_services
+
+    for number in range(pairs):
+        for wording in ("How service {n} deploys work", "How deploys of service {n} work"):
+            gap = gap_services.gap_create(
+                team=cast.platform, raised_by=cast.bob, title=wording.format(n=number)
+            )
+            gap_services.gap_vote(gap=gap, voter=cast.fiona, vote=True)
+
+
+# token with user and organisation, team with the role (access check), the team's open
+# gaps' texts (the similarity index), the gaps found (one query for all)
+SIMILAR_QUERIES = 4
+
+
+@pytest.mark.parametrize("pairs", [1, 30])
+def test_similar_gap_queries_are_constant(
+    cast: Cast, django_assert_num_queries: DjangoAssertNumQueries, pairs: int
+) -> None:
+    _look_alike_gaps(cast, pairs)
+    client = bearer_client(token_for(cast.bob))
+    client.get("/api/me")
+
+    with django_assert_num_queries(SIMILAR_QUERIES):
+        response = client.get(
+            f"/api/teams/{cast.platform.pk}/gaps/similar?title=service+0+deploys&limit=20"
+        )
+
+    found = json_of(response)
+    assert found[0]["title"] in {"How service 0 deploys work", "How deploys of service 0 work"}
+    assert all(gap["votes"] == 1 for gap in found)
+
+
+# the same as similar: every pair's gaps are read in one query
+DUPLICATES_QUERIES = 4
+
+
+@pytest.mark.parametrize("pairs", [1, 30])
+def test_duplicate_pair_queries_are_constant(
+    cast: Cast, django_assert_num_queries: DjangoAssertNumQueries, pairs: int
+) -> None:
+    _look_alike_gaps(cast, pairs)
+    client = bearer_client(token_for(cast.fiona))
+    client.get("/api/me")
+
+    with django_assert_num_queries(DUPLICATES_QUERIES):
+        response = client.get(f"/api/teams/{cast.platform.pk}/gaps/duplicates")
+
+    body = json_of(response)
+    assert body["count"] >= pairs
+    assert all(pair["older"]["votes"] == pair["newer"]["votes"] == 1 for pair in body["items"])

@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from peerlearn.api.auth import API_AUTH
 from peerlearn.api.endpoints import (
     audit,
+    gap_duplicates,
+    gap_imports,
     gap_sources,
     gaps,
     me,
@@ -43,4 +45,6 @@ api.add_router("", series.router)
 api.add_router("", repositories.router)
 api.add_router("", gaps.router)
 api.add_router("", gap_sources.router)
+api.add_router("", gap_imports.router)
+api.add_router("", gap_duplicates.router)
 api.add_router("", audit.router)

@@ -18,7 +18,8 @@ HAND_SOURCES = [
     for value, label in GapSource.choices
     if value not in (GapSource.ANONYMOUS, GapSource.ONE_ON_ONE)
 ]
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a retrospective export
+TRACKER_MAX_BYTES = 20 * 1024 * 1024  # an issue tracker export
 
 
 class AttachMixin:

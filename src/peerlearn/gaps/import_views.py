@@ -15,15 +15,21 @@ from django.shortcuts import redirect, render
 
 from peerlearn.engines.gaps.imports.markdown_list import parse_markdown_bullets
 from peerlearn.engines.gaps.imports.problems import ImportProblems
-from peerlearn.engines.gaps.imports.retro_csv import ColumnMapping, csv_columns, parse_retro_csv
-from peerlearn.engines.gaps.imports.trackers import (
-    parse_github_issues_json,
-    parse_gitlab_issues,
-    parse_jira_csv,
+from peerlearn.engines.gaps.imports.retro_csv import (
+    ColumnMapping,
+    csv_columns,
+    guess_mapping,
+    parse_retro_csv,
 )
+from peerlearn.engines.gaps.imports.trackers import PARSERS
 from peerlearn.gaps import import_services, source_services
 from peerlearn.gaps.access import get_own_pending_import
-from peerlearn.gaps.forms import HAND_SOURCES, MAX_UPLOAD_BYTES, ImportUploadForm
+from peerlearn.gaps.forms import (
+    HAND_SOURCES,
+    MAX_UPLOAD_BYTES,
+    TRACKER_MAX_BYTES,
+    ImportUploadForm,
+)
 from peerlearn.gaps.tasks import refresh_team_signals
 from peerlearn.gaps.views import team_nav
 from peerlearn.people.access import get_team_access
@@ -31,26 +37,6 @@ from peerlearn.people.models import Team
 from peerlearn.people.roles import TeamAction
 from peerlearn.validation import HardenedFormMixin
 from peerlearn.web.http import AuthedRequest, require_GET_or_POST
-
-# What the columns of common exports are called, to preselect the mapping.
-_GUESSES = {
-    "title": ("title", "reflection", "text", "card", "content", "idea", "item", "note", "summary"),
-    "description": ("description", "details", "comment", "comments", "body"),
-    "votes": ("votes", "vote", "vote count", "likes", "+1", "upvotes"),
-    "category": ("category", "column", "group", "topic", "section", "prompt"),
-    "author": ("author", "created by", "owner", "by"),
-}
-
-
-def guess_mapping(columns: list[str]) -> dict[str, str]:
-    lowered = {c.strip().lower(): c for c in columns}
-    guessed: dict[str, str] = {}
-    for field, names in _GUESSES.items():
-        for name in names:
-            if name in lowered and lowered[name] not in guessed.values():
-                guessed[field] = lowered[name]
-                break
-    return guessed
 
 
 class MappingForm(HardenedFormMixin, forms.Form):
@@ -158,14 +144,6 @@ class TrackerImportForm(HardenedFormMixin, forms.Form):
     file = forms.FileField(help_text="At most 20 MB.")
 
 
-TRACKER_MAX_BYTES = 20 * 1024 * 1024
-_PARSERS = {
-    "github": parse_github_issues_json,
-    "gitlab": parse_gitlab_issues,
-    "jira": parse_jira_csv,
-}
-
-
 @login_required
 @require_GET_or_POST
 def tracker_import(request: AuthedRequest, team_id: int) -> HttpResponse:
@@ -177,7 +155,7 @@ def tracker_import(request: AuthedRequest, team_id: int) -> HttpResponse:
             form.add_error("file", f"The file is {upload.size:,} bytes; at most 20 MB.")
         else:
             try:
-                issues = _PARSERS[form.cleaned_data["kind"]](upload.read())
+                issues = PARSERS[form.cleaned_data["kind"]](upload.read())
                 new, updated = import_services.tracker_issues_import(
                     team=access.team, actor=request.user, issues=issues, origin=upload.name or ""
                 )

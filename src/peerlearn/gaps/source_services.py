@@ -80,6 +80,16 @@ class ImportedItem(Protocol):
     def votes(self) -> int: ...
 
 
+class ImportLineRefused(ValidationError):
+    """An item of an import the rules refuse: "Line 4: …" for the page, and the line
+    and the reasons apart for the API."""
+
+    def __init__(self, line: int, reasons: list[str]) -> None:
+        super().__init__(f"Line {line}: {'; '.join(reasons)}")
+        self.line = line
+        self.reasons = reasons
+
+
 @transaction.atomic
 def gaps_import(
     *, team: Team, actor: User, items: Sequence[ImportedItem], source: str, origin: str
@@ -106,7 +116,7 @@ def gaps_import(
                 )
             )
         except ValidationError as error:
-            raise ValidationError(f"Line {item.line}: {'; '.join(error.messages)}") from error
+            raise ImportLineRefused(item.line, error.messages) from error
     audit_record(
         actor=actor,
         organisation=team.organisation_id,

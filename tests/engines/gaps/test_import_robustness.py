@@ -64,3 +64,21 @@ def test_mutated_uploads_are_refused_cleanly(
     else:
         assert refused.problems
         assert all(str(problem) for problem in refused.problems)
+
+
+@pytest.mark.parametrize(
+    ("parse", "data"),
+    [
+        (parse_github_issues_json, b"[" * 100_000 + b"]" * 100_000),
+        (parse_github_issues_json, b"[]\n" + b"[" * 100_000),
+        (parse_gitlab_issues, b'{"iid": 1}\n{"labels": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    ],
+)
+def test_json_nested_past_the_interpreters_limit_is_a_problem(
+    parse: Callable[[bytes], object], data: bytes
+) -> None:
+    """json raises RecursionError, not JSONDecodeError, for thousands of nested arrays."""
+    with pytest.raises(ImportProblems) as refused:
+        parse(data)
+
+    assert any("nested too deeply" in str(p) for p in refused.value.problems)

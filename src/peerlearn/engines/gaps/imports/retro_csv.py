@@ -47,6 +47,30 @@ class ImportedGap:
     author: str | None
 
 
+# What the columns of common exports are called, to propose a mapping (the page
+# preselects it, the API uses it when no column is named).
+_GUESSES = {
+    "title": ("title", "reflection", "text", "card", "content", "idea", "item", "note", "summary"),
+    "description": ("description", "details", "comment", "comments", "body"),
+    "votes": ("votes", "vote", "vote count", "likes", "+1", "upvotes"),
+    "category": ("category", "column", "group", "topic", "section", "prompt"),
+    "author": ("author", "created by", "owner", "by"),
+}
+
+
+def guess_mapping(columns: list[str]) -> dict[str, str]:
+    """Field → header name, for the fields whose column a common name gives away; a
+    column is used for one field at most."""
+    lowered = {c.strip().lower(): c for c in columns}
+    guessed: dict[str, str] = {}
+    for field, names in _GUESSES.items():
+        for name in names:
+            if name in lowered and lowered[name] not in guessed.values():
+                guessed[field] = lowered[name]
+                break
+    return guessed
+
+
 def csv_columns(data: bytes) -> list[str]:
     """The header of a CSV upload (``,``, ``;`` or tab separated), for mapping."""
     text = decode_upload(data)

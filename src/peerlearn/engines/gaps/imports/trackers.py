@@ -132,10 +132,17 @@ def _json_items(text: str) -> Iterator[tuple[int, Any]]:
             value, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
             raise ImportProblems([Problem(error.lineno, None, f"not JSON: {error.msg}")]) from None
+        except RecursionError:  # thousands of nested arrays: no export looks like that
+            line = text.count("\n", 0, position) + 1
+            raise ImportProblems([Problem(line, None, "not JSON: nested too deeply")]) from None
         if not isinstance(value, list):
             line = text.count("\n", 0, position) + 1
             raise ImportProblems([Problem(line, None, "expected a JSON array of issues")])
-        yield from _array_items(text, position, value)
+        try:
+            yield from _array_items(text, position, value)
+        except RecursionError:  # arrays of arrays nested near the interpreter's limit
+            line = text.count("\n", 0, position) + 1
+            raise ImportProblems([Problem(line, None, "not JSON: nested too deeply")]) from None
         position = end
 
 
@@ -184,6 +191,9 @@ def _gitlab_ndjson(text: str, max_issues: int) -> list[TrackerIssue]:
             issue = _gitlab_item(item)
         except json.JSONDecodeError as error:
             problems.add(number, None, f"not JSON: {error.msg}")
+            continue
+        except RecursionError:
+            problems.add(number, None, "not JSON: nested too deeply")
             continue
         except (KeyError, TypeError, ValueError) as error:
             problems.add(number, None, _reason(error))
@@ -373,3 +383,11 @@ def _reason(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"{error.args[0]!r} is missing"
     return str(error)
+
+
+# The readers by the name of the tracker, for the import page and the API.
+PARSERS: dict[str, Callable[[bytes], list[TrackerIssue]]] = {
+    "github": parse_github_issues_json,
+    "gitlab": parse_gitlab_issues,
+    "jira": parse_jira_csv,
+}
