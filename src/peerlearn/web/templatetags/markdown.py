@@ -1,12 +1,55 @@
-from django import template
-from django.utils.safestring import SafeString
+"""Markdown in templates; how to use it: the docstring of peerlearn.markdown."""
 
-from peerlearn.markdown import render_markdown
+from __future__ import annotations
+
+from django import template
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from peerlearn.markdown import render_markdown, render_notes
+from peerlearn.web.csp import allow_diagram_styles
 
 register = template.Library()
+
+_WRITTEN = "_peerlearn_notes_assets"  # which assets this page already has
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     """`{{ gap.description|markdown }}`: sanitised HTML (peerlearn.markdown)."""
     return render_markdown(text or "")
+
+
+def _written(context: template.Context) -> set[str]:
+    # On the request, so notes in several included templates share it; without a request
+    # (a template rendered on its own) the outermost render keeps it.
+    request = context.get("request")
+    if isinstance(request, HttpRequest):
+        if not hasattr(request, _WRITTEN):
+            setattr(request, _WRITTEN, set())
+        written: set[str] = getattr(request, _WRITTEN)
+        return written
+    kept: set[str] = context.render_context.dicts[0].setdefault(_WRITTEN, set())
+    return kept
+
+
+@register.simple_tag(takes_context=True)
+def notes_markdown(context: template.Context, text: str, doc_id: str | int | None = None) -> str:
+    """`{% notes_markdown session.notes %}`: notes HTML with the stylesheets on first use
+    and, when it holds a diagram, Mermaid's scripts once and the loosened style policy."""
+    rendered = render_notes(text or "", doc_id=doc_id)
+    written = _written(context)
+    parts: list[str] = []
+    if "styles" not in written:
+        written.add("styles")
+        parts.append(render_to_string("web/notes_styles.html"))
+    parts.append(rendered.html)
+    if rendered.has_diagram:
+        request = context.get("request")
+        if isinstance(request, HttpRequest):
+            allow_diagram_styles(request)
+        if "scripts" not in written:
+            written.add("scripts")
+            parts.append(render_to_string("web/diagram_scripts.html"))
+    return mark_safe("".join(parts))  # noqa: S308 - sanitised HTML and our own templates
