@@ -66,7 +66,9 @@ def render_fence(
         env[DIAGRAM_FOUND] = True
         # Text, never markup: Mermaid reads the node's text, and a `<script>` typed in a
         # diagram arrives there as the characters `<script>`.
-        return f'<div class="diagram"><pre class="mermaid">{escapeHtml(token.content)}</pre></div>\n'
+        return (
+            f'<div class="diagram"><pre class="mermaid">{escapeHtml(token.content)}</pre></div>\n'
+        )
     return highlighted(token.content, language)
 
 

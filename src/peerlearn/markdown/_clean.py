@@ -38,8 +38,7 @@ FORCED_ATTRIBUTES = {"input": {"disabled": "disabled"}}
 CLASSES = {
     "pre": {"highlight", "mermaid"},
     "div": {"diagram"},
-    "span": set(TOKEN_CLASSES)
-    | {"whiteboard-badge", "whiteboard-tool", "whiteboard-label"},
+    "span": set(TOKEN_CLASSES) | {"whiteboard-badge", "whiteboard-tool", "whiteboard-label"},
     "a": {"footnote-backref"} | set(CARD_CLASSES),
     "p": {"whiteboard-card"},
     "sup": {"footnote-ref"},

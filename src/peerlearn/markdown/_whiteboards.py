@@ -43,6 +43,9 @@ CARD_CLASSES = frozenset({"whiteboard"} | {f"whiteboard-{tool.key}" for tool in 
 
 _BARE_URL = re.compile(r"<?(https?://[^\s<>\"'`\\]+)>?")
 MAX_LABEL = 80
+_LABEL_TOKENS = {"text", "code_inline", "softbreak"} | {
+    f"{kind}_{side}" for kind in ("em", "strong", "s") for side in ("open", "close")
+}
 
 
 def tool_for(url: str) -> Tool | None:
@@ -73,10 +76,13 @@ def _link_of(inline: Token, state: StateCore) -> tuple[str, str | None] | None:
         len(children) >= 2
         and children[0].type == "link_open"
         and children[-1].type == "link_close"
-        and all(child.type in {"text", "code_inline", "softbreak"} for child in children[1:-1])
+        and all(child.type in _LABEL_TOKENS for child in children[1:-1])
     ):
         href = str(children[0].attrs.get("href", ""))
-        label = "".join(c.content or " " for c in children[1:-1]).strip()  # softbreak: " "
+        # The label as plain words: emphasis inside it is dropped, a line break is a space.
+        label = "".join(
+            " " if child.type == "softbreak" else child.content for child in children[1:-1]
+        ).strip()
         autolink = children[0].markup == "autolink"
         return href, None if autolink or label == href else label
     match = _BARE_URL.fullmatch(inline.content.strip())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import template
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -30,7 +32,8 @@ def _written(context: template.Context) -> set[str]:
             setattr(request, _WRITTEN, set())
         written: set[str] = getattr(request, _WRITTEN)
         return written
-    kept: set[str] = context.render_context.dicts[0].setdefault(_WRITTEN, set())
+    outermost = cast("dict[str, Any]", context.render_context.dicts[0])
+    kept: set[str] = outermost.setdefault(_WRITTEN, set())
     return kept
 
 

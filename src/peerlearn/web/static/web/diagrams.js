@@ -1,13 +1,16 @@
 /* Draws the ```mermaid blocks of user notes (pre.mermaid, the source as escaped text).
  * A file of its own because the CSP allows no inline script. securityLevel "strict":
- * Mermaid sanitises labels, ignores `click` callbacks and links to javascript:; the keys in
- * `secure` cannot be changed by a diagram's %%{init}%% directive or front matter, so a
- * diagram cannot loosen that nor bring its own CSS (themeCSS, fonts). */
+ * Mermaid sanitises labels, ignores `click` callbacks and links to javascript:.
+ * htmlLabels false: labels are SVG text, so a label's `<img src=...>` is shown as those
+ * characters instead of becoming an image that calls a server (line breaks and Mermaid's
+ * own "`**bold**`" labels still work). The keys in `secure` cannot be changed by a
+ * diagram's %%{init}%% directive or front matter, so a diagram cannot undo any of this
+ * nor bring its own CSS (themeCSS, fonts). */
 (function () {
   "use strict";
   var SECURE = [
     "secure", "securityLevel", "startOnLoad", "maxTextSize", "maxEdges",
-    "suppressErrorRendering", "themeCSS", "fontFamily", "altFontFamily"
+    "suppressErrorRendering", "themeCSS", "fontFamily", "altFontFamily", "htmlLabels"
   ];
   var started = false;
 
@@ -18,6 +21,8 @@
       mermaid.initialize({
         startOnLoad: false,
         securityLevel: "strict",
+        htmlLabels: false,
+        flowchart: { htmlLabels: false },
         secure: SECURE,
         theme: "default",
         fontFamily: "system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif"
