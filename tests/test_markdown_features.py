@@ -104,6 +104,13 @@ def test_a_long_board_address_is_shortened_on_the_card_not_in_the_link() -> None
     assert "…</span>" in html
 
 
+def test_highlighting_stops_once_the_document_has_used_its_budget() -> None:
+    block = "x = 1\n" * (MAX_HIGHLIGHTED // 6 // 3)  # three fit, the fourth does not
+    html = render_notes(f"```python\n{block}```\n\n" * 4).html
+    blocks = html.split('<pre class="highlight">')[1:]
+    assert ["hl-" in b for b in blocks] == [True, True, True, False]
+
+
 def test_notes_with_a_mermaid_block_say_so_and_others_do_not() -> None:
     diagram = render_notes("Intro\n\n```mermaid\ngraph TD\n  A --> B\n```\n")
     assert isinstance(diagram, RenderedMarkdown)

@@ -23,15 +23,18 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-# Lexers are regular expressions written for honest code: past this size a block is shown
-# plain, so a hostile paste cannot keep a worker busy backtracking.
-MAX_HIGHLIGHTED = 20_000
+# Characters highlighted per document; blocks past this are shown plain. Pygments runs
+# some 50-100 characters a millisecond (Python's lexer, benchmarks/notes_markdown.py),
+# and its lexers are regular expressions written for honest code: so a 100,000-character
+# paste costs a page a fifth of a second at most, not seconds.
+MAX_HIGHLIGHTED = 10_000
 CLASS_PREFIX = "hl-"
 # Every class Pygments' HTML formatter can write with that prefix (the sanitiser's list).
 TOKEN_CLASSES = frozenset(CLASS_PREFIX + name for name in STANDARD_TYPES.values() if name)
 
 DIAGRAMS_WANTED = "peerlearn_diagrams"  # env key: turn ```mermaid into a diagram
 DIAGRAM_FOUND = "peerlearn_has_diagram"  # env key set when one was written
+_HIGHLIGHTED = "peerlearn_highlighted"  # env key: characters highlighted so far
 
 _FORMATTER = HtmlFormatter(nowrap=True, classprefix=CLASS_PREFIX)
 
@@ -51,8 +54,11 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
-def highlighted(code: str, language: str) -> str:
-    lexer = _lexer(language) if len(code) <= MAX_HIGHLIGHTED else None
+def highlighted(code: str, language: str, env: dict[str, Any] | None = None) -> str:
+    spent = 0 if env is None else int(env.get(_HIGHLIGHTED, 0))
+    lexer = _lexer(language) if spent + len(code) <= MAX_HIGHLIGHTED else None
+    if lexer is not None and env is not None:
+        env[_HIGHLIGHTED] = spent + len(code)
     body = highlight(code, lexer, _FORMATTER) if lexer is not None else escapeHtml(code)
     return f'<pre class="highlight"><code>{body}</code></pre>\n'
 
@@ -69,7 +75,7 @@ def render_fence(
         return (
             f'<div class="diagram"><pre class="mermaid">{escapeHtml(token.content)}</pre></div>\n'
         )
-    return highlighted(token.content, language)
+    return highlighted(token.content, language, env)
 
 
 def render_code_block(

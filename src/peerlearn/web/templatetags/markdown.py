@@ -1,4 +1,16 @@
-"""Markdown in templates; how to use it: the docstring of peerlearn.markdown."""
+"""Markdown in templates (what each feature does: the docstring of peerlearn.markdown).
+
+    {% load markdown %}
+    {{ gap.description|markdown }}                  {# gap descriptions: no diagrams #}
+    {% notes_markdown session.notes %}              {# session notes, diagrams drawn #}
+    {% notes_markdown note.text doc_id=note.pk %}   {# several notes on one page #}
+
+`notes_markdown` needs the request in the context (Django's `request` context processor,
+on in settings): it writes web/notes.css and web/highlight.css once per page, and when
+the notes hold a ```mermaid block it writes "web/diagram_scripts.html" (Mermaid and
+web/diagrams.js) once and calls peerlearn.web.csp.allow_diagram_styles(request), so this
+response alone may apply Mermaid's inline styles. Nothing else is needed in the page.
+"""
 
 from __future__ import annotations
 
