@@ -30,8 +30,9 @@ peerlearn.web.csp.DiagramStylesMiddleware lets that one page apply the inline st
 Mermaid puts in its SVG (docs/security.md, "Notes Markdown"). Pages that call
 render_notes themselves and put `has_diagram` output in a page must do the same: use
 `peerlearn.web.csp.allow_diagram_styles(request)` and the include
-"web/diagram_scripts.html". Diagrams are drawn on page load and after an HTMX swap
-(only when the page already loaded the script).
+"web/diagram_scripts.html". Diagrams are drawn on page load and after an HTMX swap;
+the policy that counts is the page's, not the fragment's, so a page that may swap in
+notes with a diagram must itself call allow_diagram_styles and include those scripts.
 """
 
 from __future__ import annotations
