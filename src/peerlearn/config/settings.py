@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside it: a page drawing a Mermaid diagram may apply inline styles (web/csp.py).
+    "peerlearn.web.csp.DiagramStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that can answer on its own (sessions, CSRF, the resolver), so
     # their answers are JSON under /api/ and never stored when personal.
