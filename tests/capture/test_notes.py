@@ -133,3 +133,18 @@ def test_notes_render_sanitised_markdown(cast: Cast) -> None:
     assert "<table>" in notes
     assert "<script>" not in notes
     assert "href=\"javascript" not in notes
+
+
+def test_notes_with_a_diagram_load_mermaid_and_notes_without_do_not(cast: Cast) -> None:
+    session = make_session(cast.platform)
+    url = reverse("capture:session", args=[session.pk])
+    services.notes_save(session=session, author=cast.bob, body="- [ ] tick", base_version=0)
+    plain = client_for(cast.bob).get(url)
+    assert "mermaid.min" not in plain.content.decode()
+    assert "unsafe-inline" not in plain["Content-Security-Policy"]
+    services.notes_save(
+        session=session, author=cast.bob, body="```mermaid\ngraph TD; A-->B\n```", base_version=1
+    )
+    drawn = client_for(cast.bob).get(url)
+    assert "vendor/mermaid/mermaid.min" in drawn.content.decode()
+    assert "unsafe-inline" in drawn["Content-Security-Policy"]
