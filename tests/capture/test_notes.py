@@ -132,7 +132,7 @@ def test_notes_render_sanitised_markdown(cast: Cast) -> None:
     assert "<h2>Spans</h2>" in notes
     assert "<table>" in notes
     assert "<script>" not in notes
-    assert "href=\"javascript" not in notes
+    assert 'href="javascript' not in notes
 
 
 def test_notes_with_a_diagram_load_mermaid_and_notes_without_do_not(cast: Cast) -> None:
