@@ -20,13 +20,14 @@ PRUNE = "peerlearn.web.tasks.prune_task_results"
 SESSIONS = "peerlearn.web.tasks.prune_expired_sessions"
 RECOVER = "peerlearn.knowledge.tasks.recover_abandoned_analyses"
 SIGNALS = "peerlearn.gaps.tasks.refresh_all_signals"
+DIGESTS = "peerlearn.capture.tasks.send_weekly_digests"
 
 
 @override_settings(TASKS=DATABASE_TASKS)
 def test_each_job_is_enqueued_once_per_interval() -> None:
     now = timezone.now()
     assert sorted(enqueue_due_jobs(now=now)) == sorted(
-        [REMINDERS, PRUNE, SESSIONS, RECOVER, SIGNALS]
+        [REMINDERS, PRUNE, SESSIONS, RECOVER, SIGNALS, DIGESTS]
     )
     assert enqueue_due_jobs(now=now + dt.timedelta(minutes=5)) == []
     # Reminders are due again after 10 minutes; pruning only after a day.
@@ -45,6 +46,7 @@ def test_enqueued_jobs_run_successfully_in_the_worker() -> None:
         SESSIONS: "SUCCESSFUL",
         RECOVER: "SUCCESSFUL",
         SIGNALS: "SUCCESSFUL",
+        DIGESTS: "SUCCESSFUL",
     }
     reminders = DBTaskResult.objects.get(task_path=REMINDERS)
     assert reminders.return_value == {"sent": 0, "skipped": 0, "failed": 0, "materialised": 0}
@@ -57,4 +59,4 @@ def test_scheduler_thread_enqueues_at_start_and_stops_promptly() -> None:
     scheduler.stop()  # the first pass still runs; the hour-long wait ends at once
     scheduler.join(timeout=10)
     assert not scheduler.is_alive()
-    assert DBTaskResult.objects.count() == 5
+    assert DBTaskResult.objects.count() == 6

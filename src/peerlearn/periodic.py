@@ -28,6 +28,7 @@ class PeriodicJob:
 
 
 def periodic_jobs() -> tuple[PeriodicJob, ...]:
+    from peerlearn.capture.tasks import send_weekly_digests
     from peerlearn.gaps.tasks import refresh_all_signals
     from peerlearn.knowledge.tasks import recover_abandoned_analyses
     from peerlearn.schedule.tasks import send_due_reminders
@@ -39,6 +40,7 @@ def periodic_jobs() -> tuple[PeriodicJob, ...]:
         PeriodicJob(prune_expired_sessions, dt.timedelta(days=1)),
         PeriodicJob(recover_abandoned_analyses, dt.timedelta(minutes=10)),
         PeriodicJob(refresh_all_signals, dt.timedelta(hours=6)),
+        PeriodicJob(send_weekly_digests, dt.timedelta(hours=1)),
     )
 
 

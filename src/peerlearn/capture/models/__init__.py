@@ -1,6 +1,6 @@
 """What a session leaves behind: notes, action items, recording consent and recordings."""
 
-from peerlearn.capture.models.actions import ActionItem, ActionStatus
+from peerlearn.capture.models.actions import ActionItem, ActionStatus, DigestSent
 from peerlearn.capture.models.notes import NotesRevision, SessionNotes
 from peerlearn.capture.models.recordings import (
     Recording,
@@ -13,6 +13,7 @@ from peerlearn.capture.models.recordings import (
 __all__ = [
     "ActionItem",
     "ActionStatus",
+    "DigestSent",
     "NotesRevision",
     "Recording",
     "RecordingConsent",

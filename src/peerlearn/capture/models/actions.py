@@ -75,3 +75,20 @@ class ActionItem(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.is_open and self.due is not None and self.due < today
+
+
+class DigestSent(models.Model):
+    """The claim for one person's weekly digest: the unique constraint is what makes it go
+    out once a week, whichever worker inserts the row first."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.CharField(max_length=8)  # ISO week in the person's time zone: 2026-W49
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "week"], name="one_digest_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest {self.week} to {self.person_id}"
