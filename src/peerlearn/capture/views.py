@@ -37,6 +37,7 @@ from peerlearn.capture.recording_services import consent_state
 from peerlearn.capture.selectors import carried_over_items, session_capture, team_item_counts
 from peerlearn.capture.selectors import team_items as team_items_query
 from peerlearn.engines.capture.transcripts import Cue, Transcript, speaker_turns
+from peerlearn.kb.models import KbPage
 from peerlearn.people.access import ScopedAccess, get_team_access
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.models import Session
@@ -99,6 +100,7 @@ def capture_context(
         "link_form": RecordingLinkForm(),
         "transcript_form": TranscriptForm(),
         "turns": _turns(capture.transcript.cues) if capture.transcript else [],
+        "session_page": KbPage.objects.filter(session=session).only("pk").first(),
     }
 
 

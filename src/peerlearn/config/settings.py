@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "peerlearn.knowledge",
     "peerlearn.gaps",
     "peerlearn.capture",
+    "peerlearn.kb",
     "peerlearn.audit",
     # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
     "peerlearn.people.admin_config.OperatorAdminConfig",

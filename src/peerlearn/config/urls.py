@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("peerlearn.knowledge.urls")),
     path("", include("peerlearn.gaps.urls")),
     path("", include("peerlearn.capture.urls")),
+    path("", include("peerlearn.kb.urls")),
     path("", include("peerlearn.web.urls")),
 ]
