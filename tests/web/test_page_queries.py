@@ -16,7 +16,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from peerlearn.capture import services as capture_services
 from peerlearn.gaps import services as gap_services
+from peerlearn.kb import services as kb_services
 from peerlearn.people.models import Team
 from peerlearn.people.roles import Role
 from peerlearn.people.services import membership_set, person_create, team_create
@@ -30,8 +32,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 PINNED = {
     # session, person, teams with counts and the lead's role, series, skips near the
     # window, sessions in the window, their roles; active gaps with the viewer's votes,
-    # the viewer's offers to teach; the viewer's open action items
-    "dashboard": 10,
+    # the viewer's offers to teach; the viewer's open action items; the newest pages
+    "dashboard": 11,
     # session, person, team with the lead's role, member count, a page of members
     "team": 5,
     # session, person, team with the lead's role, members with their accounts
@@ -110,6 +112,13 @@ def _team_programme(team: Team, cast: Cast, size: int) -> tuple[Series, Session]
         gap_services.gap_vote(gap=gap, voter=cast.alice, vote=True)
         gap_services.offer_create(team=team, person=cast.alice, gap=gap)
         gap_services.offer_create(team=team, person=cast.alice, topic=f"Topic {number}")
+        capture_services.action_item_create(
+            team=team, created_by=cast.alice, text=f"Item {number}", owner=cast.alice
+        )
+    kb_services.kb_page_publish(
+        session=sessions[0], actor=cast.alice, title=f"Page of {team.name}", summary="s",
+        takeaways=["t"],
+    )  # fmt: skip
     return series, sessions[1]
 
 
@@ -164,6 +173,8 @@ def test_signed_in_page_queries_are_pinned(
     if page == "dashboard":  # every team's top gaps, and what alice voted for and offered
         assert body.count("(voted)") == min(size, 5) * (size + 1)
         assert body.count("Topic 0 (offered to teach)") == size + 1
+        assert body.count("Page of ") == min(size + 1, 5)
+        assert "Item 0" in body
     if page == "session":
         assert "Alice: going" in body
         assert "Bob: going" in body

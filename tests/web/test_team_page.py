@@ -62,8 +62,8 @@ def test_dashboard_queries_are_constant_in_team_count(
         membership_set(team=team, person=cast.bob)
     # session with person, teams with counts and my role, the teams' series and sessions (no
     # rows here, so their prefetches do not run; see tests/schedule/test_dashboard.py), the
-    # teams' open gaps and my offers, my open action items
-    with django_assert_num_queries(8):
+    # teams' open gaps and my offers, my open action items, the teams' newest pages
+    with django_assert_num_queries(9):
         client.get(reverse("web:dashboard"))
 
 

@@ -101,3 +101,13 @@ def proposal(session: Session) -> Proposal:
         owner = people.get(said.casefold()) or people.get(said.split(" ")[0].casefold())
         actions.append(ProposedAction(candidate.text, owner, said, candidate.quote))
     return Proposal([t.text for t in summary.takeaways], actions)
+
+
+def newest_pages(team_ids: list[int], *, limit: int = 5) -> list[KbPage]:
+    """The dashboard's list: the newest pages of the viewer's teams, in one query."""
+    return list(
+        KbPage.objects.filter(team_id__in=team_ids)
+        .select_related("team")
+        .only("pk", "title", "held_on", "team__name")
+        .order_by("-published_at", "-pk")[:limit]
+    )

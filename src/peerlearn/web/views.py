@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from peerlearn.capture.selectors import my_open_items
 from peerlearn.gaps.dashboard import dashboard_gaps
+from peerlearn.kb.selectors import newest_pages
 from peerlearn.people.access import get_team_access
 from peerlearn.people.roles import TeamAction
 from peerlearn.people.selectors import dashboard_teams, team_members
@@ -32,6 +33,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "cards": cards,
         "rows": rows,
         "my_items": my_open_items(request.user)[:MY_ITEMS_SHOWN],
+        "new_pages": newest_pages(team_ids),
         "today": timezone.localdate(),
     }
     return render(request, "web/dashboard.html", context)
