@@ -45,7 +45,7 @@ def sample() -> list[KbPage]:
             team="Data & ML",
             date=date(2026, 9, 3),
             related=("intro-git",),
-        ),  # fmt: skip
+        ),
         page("pairing-db", title="Pairing on the DB", format="pairing", date=date(2026, 10, 7)),
     ]
 

@@ -103,6 +103,7 @@ def classify(verb: str, stderr: str) -> WikiPushError:
         return AuthRefused(f"git {verb}: the wiki refused our credentials: {detail}")
     unreachable = ("could not resolve host", "unable to access", "connection refused",
                    "timed out", "does not appear to be a git repository", "not found",
+                   "does not exist",
                    "network is unreachable", "could not read from remote repository",
                    "transport", "not allowed")  # fmt: skip
     if any(marker in low for marker in unreachable):
