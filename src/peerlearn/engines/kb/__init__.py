@@ -4,12 +4,14 @@
 (flat files for a GitHub/GitLab wiki) and ``html_site`` (a static site that works from
 file://) are pure functions of the pages: the same pages give byte-identical files.
 ``write_tree`` writes such files to a directory incrementally and ``wiki_git.push_wiki``
-commits them to a wiki's git repository. No Django here.
+commits them to a wiki's git repository; ``RenderCache`` keeps rendered Markdown
+between exports so an export after a few edits renders only those. No Django here.
 """
 
 from .html_site import html_site
 from .markdown_tree import markdown_tree
 from .model import KbExportError, KbPage
+from .render_cache import RenderCache
 from .wiki_tree import wiki_tree
 from .write import MANIFEST, UnsafePath, WriteReport, write_tree
 
@@ -17,6 +19,7 @@ __all__ = [
     "MANIFEST",
     "KbExportError",
     "KbPage",
+    "RenderCache",
     "UnsafePath",
     "WriteReport",
     "html_site",
