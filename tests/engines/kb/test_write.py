@@ -28,7 +28,9 @@ def test_first_run_writes_everything_and_lists_it(tmp_path: Path) -> None:
     assert tree(tmp_path / "out") == files
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
     assert manifest["files"] == ["index.md", "team/a.md"]
-    assert oct((tmp_path / "out" / "team/a.md").stat().st_mode & 0o777) == "0o644"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (tmp_path / "out" / "team/a.md").stat().st_mode & 0o777 == 0o644 & ~umask
 
 
 def test_second_run_rewrites_only_what_changed(tmp_path: Path) -> None:

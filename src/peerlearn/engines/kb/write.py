@@ -11,16 +11,18 @@ parts, no `.git`, no backslashes, and never through a symlink.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = ".peerlearn-export.json"
 _FORMAT = "peerlearn-export/1"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class UnsafePath(ValueError):
@@ -57,23 +59,73 @@ def write_tree(files: Mapping[str, bytes], directory: str | os.PathLike[str]) ->
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     parts = {path: check_path(path) for path in files}
-    for path in sorted(files):
-        _refuse_symlinks(root, parts[path])
+    folders = _Folders(str(root))
+    found = {path: folders.check(parts[path]) for path in sorted(files)}
     previous = read_manifest(root)
     # List the union first: a run killed halfway leaves no file it wrote unaccounted for.
     if not previous.issuperset(files):
         _write_manifest(root, previous | set(files))
     written, unchanged = [], []
     for path in sorted(files):
-        target = root.joinpath(*parts[path])
-        if _same(target, files[path]):
+        target = os.path.join(folders.root, *parts[path])
+        if _same(target, found[path], files[path]):
             unchanged.append(path)
         else:
+            folders.make(parts[path][:-1])
             _atomic_write(target, files[path])
             written.append(path)
     removed = _remove_stale(root, previous - set(files))
     _write_manifest(root, set(files))
     return WriteReport(tuple(written), tuple(unchanged), tuple(removed))
+
+
+class _Folders:
+    """Checks paths on disk before anything is written, so a bad one leaves the directory
+    as it was; remembers folders already checked or made (10,000 files share 25)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._checked: set[tuple[str, ...]] = {()}
+        self._missing: set[tuple[str, ...]] = set()
+        self._made: set[tuple[str, ...]] = {()}
+
+    def check(self, parts: tuple[str, ...]) -> os.stat_result | None:
+        """The file's own lstat (None: absent); UnsafePath through a link or a non-folder."""
+        for depth in range(1, len(parts)):
+            folder = parts[:depth]
+            if folder in self._checked:
+                continue
+            if folder[:-1] in self._missing:
+                self._missing.add(folder)
+                continue
+            info = self._lstat(folder)
+            if info is None:
+                self._missing.add(folder)
+            elif stat.S_ISLNK(info.st_mode):
+                raise UnsafePath(f"{'/'.join(parts)!r}: {'/'.join(folder)} is a symbolic link")
+            elif not stat.S_ISDIR(info.st_mode):
+                raise UnsafePath(f"{'/'.join(parts)!r}: {'/'.join(folder)} is not a folder")
+            else:
+                self._checked.add(folder)
+        if parts[:-1] in self._missing:
+            return None
+        info = self._lstat(parts)
+        if info is not None and stat.S_ISLNK(info.st_mode):
+            raise UnsafePath(f"{'/'.join(parts)!r}: is a symbolic link")
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise UnsafePath(f"{'/'.join(parts)!r}: is a folder")
+        return info
+
+    def make(self, folder: tuple[str, ...]) -> None:
+        if folder not in self._made:
+            os.makedirs(os.path.join(self.root, *folder), exist_ok=True)
+            self._made.add(folder)
+
+    def _lstat(self, parts: tuple[str, ...]) -> os.stat_result | None:
+        try:
+            return os.lstat(os.path.join(self.root, *parts))
+        except FileNotFoundError:
+            return None
 
 
 def read_manifest(root: Path) -> set[str]:
@@ -101,48 +153,35 @@ def read_manifest(root: Path) -> set[str]:
 
 def _write_manifest(root: Path, paths: set[str]) -> None:
     text = json.dumps({"format": _FORMAT, "files": sorted(paths)}, indent=1) + "\n"
-    target = root / MANIFEST
-    if not _same(target, text.encode()):
+    target = os.path.join(root, MANIFEST)
+    try:
+        info: os.stat_result | None = os.lstat(target)
+    except FileNotFoundError:
+        info = None
+    if not _same(target, info, text.encode()):
         _atomic_write(target, text.encode())
 
 
-def _refuse_symlinks(root: Path, parts: tuple[str, ...]) -> None:
-    """Checked before writing anything, so a bad path leaves the directory as it was."""
-    current = root
-    for number, part in enumerate(parts, start=1):
-        current = current / part
-        try:
-            mode = current.lstat().st_mode
-        except FileNotFoundError:
-            return
-        if stat.S_ISLNK(mode):
-            raise UnsafePath(f"{'/'.join(parts)!r}: {current} is a symbolic link")
-        last = number == len(parts)
-        if (last and stat.S_ISDIR(mode)) or (not last and not stat.S_ISDIR(mode)):
-            kind = "a folder" if last else "not a folder"
-            raise UnsafePath(f"{'/'.join(parts)!r}: {current} is {kind}")
-
-
-def _same(target: Path, data: bytes) -> bool:
-    try:
-        info = target.lstat()
-    except FileNotFoundError:
+def _same(target: str, info: os.stat_result | None, data: bytes) -> bool:
+    if info is None or not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
         return False
-    if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-        return False
-    return target.read_bytes() == data
+    with open(target, "rb") as stream:
+        return stream.read() == data
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+def _atomic_write(target: str, data: bytes) -> None:
+    # Our own temporary name (O_EXCL, so never someone else's file) with mode 0644 less
+    # the umask, as for any file the user makes: mkstemp's 0600 would need a chmod more.
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; exports are meant to be read
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
 
 
