@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from peerlearn.engines.kb import RenderCache, html_site
+from peerlearn.engines.kb import RenderCache, html_site, rendered_sources
+from peerlearn.markdown import render_markdown
 
-from .pages import sample
+from .pages import page, sample
 
 
 class CountingRenderer:
@@ -67,3 +68,14 @@ def test_a_failed_export_stores_nothing(tmp_path: Path) -> None:
     with RenderCache(render, tmp_path / "c.db", version="1") as cache:
         cache("text")
     assert render.calls == ["text", "text"]
+
+
+def test_prefetch_renders_in_processes_what_the_site_then_finds(tmp_path: Path) -> None:
+    pages = [page(f"p{n}", body_markdown=f"Note **{n}**\n\n- item {n}") for n in range(200)]
+    with RenderCache(render_markdown, tmp_path / "c.db", version="1") as cache:
+        assert cache.prefetch(rendered_sources(pages), workers=2) == 200
+        site = html_site(pages, cache)
+        assert cache.misses == 200
+    assert "<p>Note <strong>7</strong></p>" in site["platform/p7.html"].decode()
+    with RenderCache(render_markdown, tmp_path / "c.db", version="1") as cache:
+        assert cache.prefetch(rendered_sources(pages), workers=2) == 0

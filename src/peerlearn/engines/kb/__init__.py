@@ -8,7 +8,7 @@ commits them to a wiki's git repository; ``RenderCache`` keeps rendered Markdown
 between exports so an export after a few edits renders only those. No Django here.
 """
 
-from .html_site import html_site
+from .html_site import html_site, rendered_sources
 from .markdown_tree import markdown_tree
 from .model import KbExportError, KbPage
 from .render_cache import RenderCache
@@ -24,6 +24,7 @@ __all__ = [
     "WriteReport",
     "html_site",
     "markdown_tree",
+    "rendered_sources",
     "wiki_tree",
     "write_tree",
 ]

@@ -38,6 +38,11 @@ def html_site(
     return dict(sorted(files.items()))
 
 
+def rendered_sources(pages: Iterable[KbPage]) -> list[str]:
+    """The Markdown `html_site` will render, for `RenderCache.prefetch`."""
+    return [text for p in pages for text in (p.summary, p.body_markdown) if text.strip()]
+
+
 def _href(path: str) -> str:
     return escape(quote(path, safe="/-_.~"))
 
