@@ -35,6 +35,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from peerlearn.engines.kb import KbPage
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Knowledge-base export"
@@ -77,9 +79,7 @@ def body(rng: random.Random, slug: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def synthetic_pages(count: int) -> list[object]:
-    from peerlearn.engines.kb import KbPage
-
+def synthetic_pages(count: int) -> list[KbPage]:
     rng = random.Random(SEED)
     teams = [f"Team {name.title()}" for name in rng.sample(WORDS, TEAMS)]
     slugs = [f"session-{number:05d}" for number in range(count)]
@@ -113,7 +113,6 @@ def child(mode: str, count: int, root: Path) -> dict[str, object]:
     """One measured export in its own process ("full" into empty folders, then
     "incremental" into the same folders with 10 pages changed); figures as JSON."""
     from peerlearn.engines.kb import (
-        KbPage,
         RenderCache,
         html_site,
         markdown_tree,
@@ -123,7 +122,7 @@ def child(mode: str, count: int, root: Path) -> dict[str, object]:
     )
     from peerlearn.markdown import render_markdown
 
-    pages: list[KbPage] = synthetic_pages(count)  # type: ignore[assignment]
+    pages = synthetic_pages(count)
     if mode == "incremental":
         rng = random.Random(SEED + 1)
         for index in rng.sample(range(len(pages)), CHANGED):
