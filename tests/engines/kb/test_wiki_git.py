@@ -15,6 +15,7 @@ from peerlearn.engines.kb.wiki_git import (
     AuthRefused,
     PushRejected,
     RemoteUnreachable,
+    WikiPushError,
     classify,
     push_wiki,
     redact,
@@ -224,3 +225,19 @@ def test_credentials_in_addresses_never_reach_a_message() -> None:
     error = classify("clone", "fatal: unable to access 'https://bot:s3cret@host/r.git/': 403")
     assert "s3cret" not in str(error)
     assert redact("https://x-access-token:abc@github.com/o/r") == "https://***@github.com/o/r"
+
+
+def test_a_symbolic_link_committed_to_the_wiki_is_not_written_through(
+    tmp_path: Path, remote: Path
+) -> None:
+    push(remote, tmp_path / "work", {"Home.md": b"x"})
+    person = clone(remote, tmp_path / "person")
+    (tmp_path / "target.md").write_text("outside")
+    (person / "Home.md").unlink()
+    (person / "Home.md").symlink_to(tmp_path / "target.md")
+    git("add", "Home.md", cwd=person)
+    git("commit", "-q", "-m", "link", cwd=person)
+    git("push", "-q", "origin", "master", cwd=person)
+    with pytest.raises(WikiPushError, match="cannot be replaced safely"):
+        push(remote, tmp_path / "work", {"Home.md": b"evil"})
+    assert (tmp_path / "target.md").read_text() == "outside"

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .write import WriteReport, check_path, write_tree
+from .write import UnsafePath, WriteReport, check_path, write_tree
 
 DEFAULT_BRANCH = "master"  # what GitHub and GitLab give a new wiki
 _ISOLATION = ("-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false",
@@ -208,7 +208,10 @@ def _export(git: _Git, branch: str, files: Mapping[str, bytes]) -> WriteReport:
         git("symbolic-ref", "HEAD", f"refs/heads/{branch}")
         git("read-tree", "--empty")
     git("clean", "--quiet", "-ffdx")
-    report = write_tree(files, git.workdir)
+    try:
+        report = write_tree(files, git.workdir)
+    except UnsafePath as error:  # e.g. someone committed a symbolic link where a page goes
+        raise WikiPushError(f"the wiki's files cannot be replaced safely: {error}") from error
     git("add", "--all")
     return report
 
