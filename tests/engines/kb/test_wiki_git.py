@@ -241,3 +241,11 @@ def test_a_symbolic_link_committed_to_the_wiki_is_not_written_through(
     with pytest.raises(WikiPushError, match="cannot be replaced safely"):
         push(remote, tmp_path / "work", {"Home.md": b"evil"})
     assert (tmp_path / "target.md").read_text() == "outside"
+
+
+def test_a_lock_left_by_a_killed_git_does_not_block_the_next_push(
+    tmp_path: Path, remote: Path
+) -> None:
+    push(remote, tmp_path / "work", {"Home.md": b"x"})
+    (tmp_path / "work" / ".git" / "index.lock").write_text("")
+    assert push(remote, tmp_path / "work", {"Home.md": b"y"}).changed

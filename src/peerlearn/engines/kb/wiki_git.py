@@ -175,6 +175,11 @@ def push_wiki(
 def _clone_or_fetch(git: _Git, remote_url: str) -> None:
     workdir = git.workdir
     if (workdir / ".git").is_dir():
+        # Lock files left by a git that was killed (a worker restarted mid-push) would
+        # stop every later push; nobody else uses this clone (see above), so they are stale.
+        for pattern in ("*.lock", "refs/**/*.lock"):
+            for stale in (workdir / ".git").glob(pattern):
+                stale.unlink(missing_ok=True)
         # The address is set each time: it may have changed, credentials with it.
         git("remote", "set-url", "origin", remote_url)
         git("fetch", "--quiet", "--prune", "origin")
