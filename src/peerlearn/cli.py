@@ -141,6 +141,13 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_kb(args: argparse.Namespace) -> int:
+    _setup_django()
+    from peerlearn.kb.cli_export import run_export
+
+    return run_export(args)
+
+
 def cmd_createsuperuser(args: argparse.Namespace) -> int:
     _setup_django()
     from peerlearn.people.admin_accounts import operator_create
@@ -379,6 +386,25 @@ def build_parser() -> argparse.ArgumentParser:
     from peerlearn.engines.knowledge.cli_analyze import add_arguments
 
     add_arguments(analyze)
+
+    export = add(
+        "export-kb",
+        cmd_export_kb,
+        "Export an organisation's knowledge base (or one team's) to a folder, as Markdown "
+        "with front matter or a static HTML site, or push it to a GitHub/GitLab wiki. "
+        "Repeatable and incremental: only changed files are written.",
+    )
+    export.add_argument("--organisation", required=True, help="organisation name")
+    export.add_argument("--team", help="only this team (its name)")
+    export.add_argument("--format", choices=["markdown", "html", "wiki"], default="markdown")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", help="the folder to write (created if missing)")
+    target.add_argument(
+        "--push",
+        metavar="WIKI_GIT_URL",
+        help="the wiki's git URL (https://github.com/org/repo.wiki.git); a token from "
+        "$PEERLEARN_WIKI_TOKEN_FILE is sent as an HTTP header, never on the command line",
+    )
 
     manage = add("manage", cmd_manage, "Run a Django management command (peerlearn manage help).")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its arguments")

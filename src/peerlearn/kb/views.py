@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from peerlearn.capture.access import CaptureAction, get_capture_access
@@ -17,6 +18,7 @@ from peerlearn.engines.schedule import formats
 from peerlearn.gaps.models import Gap
 from peerlearn.kb import rules, services
 from peerlearn.kb.access import get_kb_page_access
+from peerlearn.kb.export import export_zip
 from peerlearn.kb.forms import PublishForm
 from peerlearn.kb.models import KbPage
 from peerlearn.kb.selectors import Filters, proposal, team_pages, team_tags, team_teachers
@@ -194,3 +196,20 @@ def page_remove(request: AuthedRequest, page_id: int) -> HttpResponse:
     services.kb_page_remove(page=access.obj, actor=request.user)
     messages.success(request, "The page is removed from the knowledge base.")
     return redirect("kb:index", team_id)
+
+
+@login_required
+@require_safe
+def team_export(request: AuthedRequest, team_id: int) -> HttpResponse:
+    """The team's pages as a zip: Markdown with front matter, or a static HTML site."""
+    access = get_team_access(request.user, team_id)
+    format = request.GET.get("format", "markdown")
+    if format not in ("markdown", "html", "wiki"):
+        format = "markdown"
+    data = export_zip(
+        organisation_id=access.team.organisation_id, team_id=access.team.pk, format=format
+    )
+    name = f"{slugify(access.team.name) or 'team'}-knowledge-base-{format}.zip"
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
