@@ -22,6 +22,7 @@ from peerlearn.kb.export import export_zip
 from peerlearn.kb.forms import PublishForm
 from peerlearn.kb.models import KbPage
 from peerlearn.kb.selectors import Filters, proposal, team_pages, team_tags, team_teachers
+from peerlearn.kb.staleness import pages_staleness
 from peerlearn.people.access import get_team_access
 from peerlearn.people.models import Membership
 from peerlearn.people.roles import TeamAction
@@ -147,6 +148,7 @@ def team_index(request: AuthedRequest, team_id: int) -> HttpResponse:
     context = {
         "team": access.team,
         "pages": pages,
+        "stale": {k for k, v in pages_staleness(access.team, list(pages)).items() if v.stale},
         "filters": filters,
         "tags": team_tags(access.team),
         "teachers": team_teachers(access.team),
@@ -169,6 +171,7 @@ def page_detail(request: AuthedRequest, page_id: int) -> HttpResponse:
         "diagrams": _diagrams(notes.body if notes else ""),
         "can_edit": access.allows(TeamAction.FACILITATE),
         "format_name": formats.get_format(page.format).name,
+        "staleness": pages_staleness(access.team, [page]).get(page.pk),
     }
     return render(request, "kb/page.html", context)
 

@@ -1,0 +1,3 @@
+from tests.knowledge.conftest import register, roots, source
+
+__all__ = ["register", "roots", "source"]
