@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -15,6 +16,8 @@ from peerlearn.capture import recording_services as rs
 from peerlearn.capture.access import CaptureAction, get_capture_access
 from peerlearn.capture.forms import RecordingLinkForm, TranscriptForm
 from peerlearn.capture.models import Recording, RecordingKind
+from peerlearn.capture.tasks import transcribe_session_recording
+from peerlearn.capture.transcription import transcription_status
 from peerlearn.capture.uploads import SizeLimitHandler, declared_too_large
 from peerlearn.web.http import AuthedRequest
 
@@ -153,4 +156,20 @@ def transcript_import(request: AuthedRequest, session_id: int) -> HttpResponse:
             )
     else:
         messages.error(request, form.errors.as_text())
+    return redirect("capture:session", access.obj.pk)
+
+
+@login_required
+@require_POST
+def transcribe(request: AuthedRequest, session_id: int) -> HttpResponse:
+    access = get_capture_access(request.user, session_id, CaptureAction.MANAGE)
+    status = transcription_status()
+    recording = Recording.objects.filter(session=access.obj, kind=RecordingKind.UPLOAD).first()
+    if not status.available:
+        messages.error(request, status.message)
+    elif recording is None:
+        messages.error(request, "Transcription needs an uploaded recording.")
+    else:
+        transaction.on_commit(lambda: transcribe_session_recording.enqueue(recording.pk))
+        messages.success(request, "Transcribing in the background; the transcript shows here.")
     return redirect("capture:session", access.obj.pk)

@@ -18,6 +18,7 @@ urlpatterns = [
     path(SESSION + "recording/remove/", recording_views.recording_remove, name="recording_remove"),
     path(SESSION + "recording/", recording_views.recording_download, name="recording_download"),
     path(SESSION + "transcript/", recording_views.transcript_import, name="transcript_import"),
+    path(SESSION + "transcribe/", recording_views.transcribe, name="transcribe"),
     path(ITEM + "close/", views.item_close, name="item_close"),
     path(ITEM + "reopen/", views.item_reopen, name="item_reopen"),
     path(ITEM + "edit/", views.item_edit, name="item_edit"),

@@ -36,6 +36,7 @@ from peerlearn.capture.models import RecordingConsent
 from peerlearn.capture.recording_services import consent_state
 from peerlearn.capture.selectors import carried_over_items, session_capture, team_item_counts
 from peerlearn.capture.selectors import team_items as team_items_query
+from peerlearn.capture.transcription import transcription_status
 from peerlearn.engines.capture.transcripts import Cue, Transcript, speaker_turns
 from peerlearn.kb.models import KbPage
 from peerlearn.people.access import ScopedAccess, get_team_access
@@ -101,6 +102,7 @@ def capture_context(
         "transcript_form": TranscriptForm(),
         "turns": _turns(capture.transcript.cues) if capture.transcript else [],
         "session_page": KbPage.objects.filter(session=session).only("pk").first(),
+        "transcription": transcription_status(),
     }
 
 

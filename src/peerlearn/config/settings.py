@@ -252,6 +252,8 @@ CAPTURE_RECORDINGS_DIR = Path(
     env_str("PEERLEARN_RECORDINGS_DIR", str(DATA_DIR / "recordings"))
 ).resolve()
 CAPTURE_RECORDING_MAX_MB = env_int("PEERLEARN_RECORDING_MAX_MB", 2048, minimum=1)
+# A faster-whisper model folder: local transcription of recordings (off when empty).
+CAPTURE_WHISPER_MODEL_DIR = env_str("PEERLEARN_WHISPER_MODEL_DIR", "")
 
 LOGGING = {
     "version": 1,
