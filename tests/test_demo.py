@@ -57,3 +57,26 @@ def test_demo_backlog_is_ranked_and_fed_by_the_signals() -> None:
     kinds = set(Suggestion.objects.filter(team=platform).values_list("kind", flat=True))
     assert kinds == {"knowledge_island", "onboarding"}
     assert Gap.objects.get(source="anonymous").raised_by is None
+
+
+def test_demo_has_notes_action_items_and_a_knowledge_base_page() -> None:
+    from peerlearn.capture.models import ActionItem, Transcript
+    from peerlearn.kb.models import KbPage
+
+    demo_load()
+    platform = Team.objects.get(slug="platform")
+    page = KbPage.objects.get(team=platform)
+    assert Transcript.objects.filter(session=page.session).exists()
+    owners = set(ActionItem.objects.filter(status="open").values_list("owner__username", flat=True))
+    assert owners == {"carol", "dan"}
+    client = Client()
+    client.login(username="carol", password=DEMO_PASSWORD)
+    dashboard = client.get(reverse("web:dashboard")).content.decode()
+    assert "write the runbook for a stuck promotion" in dashboard
+    assert "overdue" in dashboard
+    assert "How our deploy pipeline really works" in dashboard  # newest pages
+    kb = client.get(reverse("kb:page", args=[page.pk])).content.decode()
+    assert "graph LR" in kb  # the notes' diagram, on the page
+    notes = client.get(reverse("capture:session", args=[page.session_id])).content.decode()
+    assert "Stage" in notes
+    assert "mermaid.min" in notes

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from peerlearn.capture.demo_capture import demo_capture_load
 from peerlearn.gaps.demo_backlog import demo_backlog_load
 from peerlearn.knowledge.demo_repo import demo_repository_load
 from peerlearn.people.models import Organisation, User
@@ -108,4 +109,5 @@ def demo_load(today: dt.date | None = None) -> list[tuple[str, str]]:
     demo_sessions_load(teams=teams, people=people)
     demo_repository_load(team=teams["platform"], today=today)
     demo_backlog_load(teams=teams, people=people)
+    demo_capture_load(teams=teams, people=people)
     return demo_logins()
