@@ -10,6 +10,9 @@ from peerlearn.capture import recording_services
 from peerlearn.people.models import User
 from peerlearn.schedule import services as schedule_services
 from peerlearn.schedule.models import Session
+from tests.browser.conftest import browser_type_launch_args, console
+
+__all__ = ["browser_type_launch_args", "console"]  # the browser's fixtures, for test_browser
 
 FIXTURES = Path(__file__).resolve().parent.parent / "engines" / "capture" / "fixtures"
 # The first bytes of an MP4 file (an ftyp box), then filler: enough for the type check.
