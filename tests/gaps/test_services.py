@@ -176,3 +176,10 @@ def test_offers_are_one_per_person_per_gap_and_topics_need_a_name(cast: Cast) ->
         services.offer_withdraw(offer=topic, person=cast.alice)
     services.offer_withdraw(offer=topic, person=cast.bob)
     assert TeachingOffer.objects.count() == 1
+
+
+def test_an_anonymous_or_one_on_one_gap_cannot_name_its_raiser(cast: Cast) -> None:
+    for source in ("anonymous", "one_on_one"):
+        with pytest.raises(ValidationError, match="names nobody"):
+            services.gap_create(team=cast.platform, raised_by=cast.bob, title="x", source=source)
+    assert not Gap.objects.exists()

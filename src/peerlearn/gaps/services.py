@@ -59,6 +59,9 @@ def event_record(
     )
 
 
+NAMELESS_SOURCES = (GapSource.ANONYMOUS, GapSource.ONE_ON_ONE)
+
+
 @transaction.atomic
 def gap_create(
     *,
@@ -76,6 +79,12 @@ def gap_create(
     if source not in GapSource.values:
         raise ValidationError({"source": [f"Not a source: {source[:40]!r}."]})
     if raised_by is not None:
+        if source in NAMELESS_SOURCES:
+            # An anonymous ask or a gap from a 1:1 that names its raiser would betray
+            # exactly what those sources promise to keep.
+            raise ValidationError(
+                {"source": [f"A gap from {GapSource(source).label.lower()} names nobody."]}
+            )
         _require_in_team(team, raised_by)
     now = timezone.now()
     gap = Gap.objects.create(
