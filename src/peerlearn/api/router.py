@@ -11,6 +11,7 @@ from peerlearn.api.endpoints import (
     gap_imports,
     gap_sources,
     gaps,
+    kb,
     me,
     members,
     repositories,
@@ -47,4 +48,5 @@ api.add_router("", gaps.router)
 api.add_router("", gap_sources.router)
 api.add_router("", gap_imports.router)
 api.add_router("", gap_duplicates.router)
+api.add_router("", kb.router)
 api.add_router("", audit.router)
