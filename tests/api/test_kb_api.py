@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -134,15 +132,3 @@ def test_who_may_do_what(
     before = KbPage.objects.count()
     assert client.delete(f"/api/kb-pages/{opened.pk}").status_code == remove
     assert KbPage.objects.count() == before - (1 if remove == 204 else 0)
-
-
-def test_export_is_a_zip_of_the_teams_pages(cast: Cast, client_as: Callable[[str], Client]) -> None:
-    _published(cast, "Kafka lag")
-    response = client_as("bob").get(f"/api/teams/{cast.platform.pk}/kb-export", {"format": "html"})
-    assert response.status_code == 200
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert "index.html" in names
-    assert any(name.endswith(".html") and "kafka-lag" in name for name in names)
-    assert client_as("charlie").get(f"/api/teams/{cast.platform.pk}/kb-export").status_code == 404
-    bad = client_as("bob").get(f"/api/teams/{cast.platform.pk}/kb-export", {"format": "exe"})
-    assert bad.status_code == 422

@@ -93,7 +93,7 @@ def world(
     series = make_series(cast.platform, by=cast.alice, facilitator=cast.fiona, starts_on=soon)
     # Taken after it started: the attendance form shows.
     past = timezone.localdate() - dt.timedelta(days=3)
-    make_session(
+    held = make_session(
         cast.platform,
         by=cast.alice,
         facilitator=cast.fiona,
@@ -110,7 +110,44 @@ def world(
     calendar_feed_create(owner=cast.alice, team=cast.platform)
     calendar_feed_create(owner=cast.olga)
     _backlog(cast, session)
+    settings.CAPTURE_RECORDINGS_DIR = tmp_path / "recordings"
+    _capture(cast, session, held)
     return World(cast, session, series, repository, token, invited)
+
+
+def _capture(cast: Cast, session: Session, held: Session) -> None:
+    """Every capture form: notes, open and closed action items, consent given, a
+    transcript (to import again or delete), a published page (to remove), and an
+    uploaded recording on the held session (to transcribe)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from peerlearn.capture import recording_services
+    from peerlearn.capture import services as capture_services
+    from peerlearn.kb import services as kb_services
+
+    capture_services.notes_save(
+        session=session, author=cast.alice, body="- [ ] @alice try it", base_version=0
+    )
+    done = capture_services.action_item_create(
+        team=cast.platform, created_by=cast.alice, text="Done one", session=session
+    )
+    capture_services.action_item_close(item=done, actor=cast.alice)
+    for each in (session, held):
+        for person in recording_services.present_people(each):
+            recording_services.consent_set(session=each, person=person, consents=True)
+    recording_services.transcript_import(
+        session=session,
+        actor=cast.alice,
+        data=b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Alice>Hello\n",
+        file_name="t.vtt",
+    )
+    kb_services.kb_page_publish(
+        session=session, actor=cast.alice, title="Tracing", summary="s", takeaways=["t"]
+    )
+    mp4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64
+    recording_services.recording_attach_upload(
+        session=held, actor=cast.alice, upload=SimpleUploadedFile("r.mp4", mp4)
+    )
 
 
 def _backlog(cast: Cast, session: Session) -> None:

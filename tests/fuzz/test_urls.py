@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from peerlearn.api.models import ApiToken
+from peerlearn.capture.models import ActionItem
 from peerlearn.gaps.models import (
     Gap,
     OnboardingStep,
@@ -22,6 +23,7 @@ from peerlearn.gaps.models import (
     Suggestion,
     TeachingOffer,
 )
+from peerlearn.kb.models import KbPage
 from peerlearn.people.models import Membership
 from peerlearn.schedule.models import CalendarFeed
 from peerlearn.schedule.selectors import occurrence_key
@@ -85,6 +87,8 @@ def _valid_values(world: World) -> dict[str, str]:
         "step_id": str(OnboardingStep.objects.values_list("pk", flat=True)[0]),
         "suggestion_id": str(Suggestion.objects.values_list("pk", flat=True)[0]),
         "pending_id": str(PendingImport.objects.values_list("pk", flat=True)[0]),
+        "item_id": str(ActionItem.objects.values_list("pk", flat=True)[0]),
+        "page_id": str(KbPage.objects.values_list("pk", flat=True)[0]),
     }
 
 

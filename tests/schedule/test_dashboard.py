@@ -55,7 +55,7 @@ def test_dashboard_queries_are_constant_with_sessions(
     client = client_for(cast.bob)
     client.get(reverse("web:dashboard"))
     # session with person, teams with counts and my role, series, their skips, sessions,
-    # their roles
-    with django_assert_num_queries(7):
+    # their roles; the teams' open gaps, my offers, my open action items, newest pages
+    with django_assert_num_queries(11):
         body = client.get(reverse("web:dashboard")).content.decode()
     assert body.count("Learning slot:") == teams

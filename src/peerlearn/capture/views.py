@@ -40,11 +40,17 @@ from peerlearn.capture.transcription import transcription_status
 from peerlearn.engines.capture.transcripts import Cue, Transcript, speaker_turns
 from peerlearn.kb.models import KbPage
 from peerlearn.people.access import ScopedAccess, get_team_access
+from peerlearn.people.models import User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.models import Session
 from peerlearn.web.http import AuthedRequest
 
 ITEMS_PER_PAGE = 50
+
+
+def team_people(team: Any) -> list[Any]:
+    """Who an action item can be given to: the team's members."""
+    return list(User.objects.filter(memberships__team=team).order_by("display_name", "username"))
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ def capture_context(
         "turns": _turns(capture.transcript.cues) if capture.transcript else [],
         "session_page": KbPage.objects.filter(session=session).only("pk").first(),
         "transcription": transcription_status(),
+        "team_people": team_people(access.team),
     }
 
 
@@ -120,7 +127,7 @@ def notes_save(request: AuthedRequest, session_id: int) -> HttpResponse:
     form = NotesForm(request.POST)
     if not form.is_valid():
         context = capture_context(request, access, notes_form=form)
-        return render(request, "capture/session.html", context, status=400)
+        return render(request, "capture/session.html", context)
     try:
         saved = services.notes_save(
             session=access.obj,
@@ -136,7 +143,7 @@ def notes_save(request: AuthedRequest, session_id: int) -> HttpResponse:
     except ValidationError as error:
         form.attach(error)
         context = capture_context(request, access, notes_form=form)
-        return render(request, "capture/session.html", context, status=400)
+        return render(request, "capture/session.html", context)
     if saved.changed:
         made = f" {len(saved.created)} new action item{'s' if len(saved.created) != 1 else ''}."
         messages.success(request, "Notes saved." + (made if saved.created else ""))
@@ -254,6 +261,7 @@ def team_items(request: AuthedRequest, team_id: int) -> HttpResponse:
             (item, item_changeable_by(item, request.user, facilitates=facilitates)) for item in page
         ],
         "counts": team_item_counts(access.team),
+        "team_people": team_people(access.team),
         "today": timezone.localdate(),
     }
     return render(request, "capture/team_items.html", context)

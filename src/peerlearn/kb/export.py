@@ -23,7 +23,7 @@ from peerlearn.engines.kb import WriteReport, html_site, markdown_tree, wiki_tre
 from peerlearn.engines.kb.wiki_git import PushResult, push_wiki
 from peerlearn.gaps.models import GapSession
 from peerlearn.kb.models import KbPage
-from peerlearn.markdown import render_markdown
+from peerlearn.markdown import render_notes_html
 from peerlearn.schedule.models import FORMAT_CHOICES
 
 FORMATS = ("markdown", "html", "wiki")
@@ -71,7 +71,7 @@ def export_files(pages: list[ExportPage], format: str) -> Mapping[str, bytes]:
     if format == "markdown":
         return markdown_tree(pages)
     if format == "html":
-        return html_site(pages, render_markdown)
+        return html_site(pages, render_notes_html)
     if format == "wiki":
         return wiki_tree(pages)
     raise ValueError(f"Not an export format: {format!r} (use {', '.join(FORMATS)}).")

@@ -119,8 +119,7 @@ def publish(request: AuthedRequest, session_id: int) -> HttpResponse:
             )
             return redirect("kb:page", published.page.pk)
     context = {"session": session, "team": access.team, "form": form, "existing": existing}
-    status = 400 if form.errors else 200
-    return render(request, "kb/publish.html", context, status=status)
+    return render(request, "kb/publish.html", context)
 
 
 def _filters(request: AuthedRequest) -> Filters:

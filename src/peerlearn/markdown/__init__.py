@@ -114,6 +114,11 @@ def render_markdown(text: str) -> SafeString:
     return _render(text, diagrams=False, doc_id=None).html
 
 
+def render_notes_html(text: str) -> str:
+    """Notes as HTML with their diagrams as `<pre class="mermaid">` (the static export)."""
+    return render_notes(text).html
+
+
 def render_notes(text: str, *, doc_id: str | int | None = None) -> RenderedMarkdown:
     """Sanitised HTML for session notes, and whether it holds a diagram to draw."""
     return _render(text, diagrams=True, doc_id=None if doc_id is None else str(doc_id))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from peerlearn.engines.kb import html_site
-from peerlearn.markdown import render_markdown
+from peerlearn.markdown import render_notes_html
 
 from .pages import HOSTILE, html_links, page, resolve, sample
 
 
 def site(pages: list[object] | None = None) -> dict[str, str]:
-    files = html_site(pages or sample(), render_markdown)  # type: ignore[arg-type]
+    files = html_site(pages or sample(), render_notes_html)  # type: ignore[arg-type]
     return {path: data.decode() for path, data in files.items()}
 
 

@@ -1,25 +1,24 @@
 """The knowledge base: a team's pages, one page, the proposal a facilitator confirms,
-publishing, removing and exporting. Same choke points (`kb.access`, `capture.access`,
-`people.access`) and services (`kb.services`, `kb.export`) as the pages.
+publishing and removing (exports are zip files, from the team's knowledge-base page).
+Same choke points (`kb.access`, `capture.access`, `people.access`) and services
+(`kb.services`) as the pages.
 """
 
 # No `from __future__ import annotations`: ninja must see `Query[PageFilter]` as a type.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.utils.text import slugify
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from peerlearn.api.auth import api_user
-from peerlearn.api.fields import MultiLine, SingleLine, id_in_path
+from peerlearn.api.fields import MAX_ID, MultiLine, SingleLine, id_in_path
 from peerlearn.api.pagination import Page
 from peerlearn.capture.access import CaptureAction, get_capture_access
 from peerlearn.gaps.models import Gap
 from peerlearn.kb import services
 from peerlearn.kb.access import get_kb_page_access
-from peerlearn.kb.export import export_zip
 from peerlearn.kb.models import KbPage
 from peerlearn.kb.rules import SUMMARY_MAX, TAKEAWAY_MAX, TAKEAWAYS_MAX, TITLE_MAX
 from peerlearn.kb.selectors import Filters, proposal, team_pages
@@ -80,7 +79,7 @@ class PageFilter(Schema):
     tag: str = Field("", max_length=40, description="Only pages with this tag.")
     area: str = Field("", max_length=300, description="Only pages about this path or under it.")
     format: str = Field("", max_length=40, description="Only sessions of this format.")
-    person: int | None = Field(None, gt=0, description="Only pages this person taught.")
+    person: int | None = Field(None, gt=0, le=MAX_ID, description="Only pages this person taught.")
 
 
 @router.get(
@@ -109,14 +108,15 @@ def get_page(request: HttpRequest, page_id: int = id_in_path()) -> KbPageDetailO
     page = access.obj
     stale = pages_staleness(access.team, [page]).get(page.pk)
     gaps = Gap.objects.filter(sessions=page.session_id).only("pk", "title")
-    return KbPageDetailOut(
-        **page_out(page).dict(),
-        summary_html=str(render_markdown(page.summary)),
-        gaps=[PersonRef(id=gap.pk, name=gap.title) for gap in gaps],
-        staleness=StalenessOut(files=stale.files, changed=stale.changed, stale=stale.stale)
+    # What the detail adds to the list's fields, read by its schema from the page.
+    page.summary_html = str(render_markdown(page.summary))  # type: ignore[attr-defined]
+    page.gaps = [PersonRef(id=gap.pk, name=gap.title) for gap in gaps]  # type: ignore[attr-defined]
+    page.staleness = (  # type: ignore[attr-defined]
+        StalenessOut(files=stale.files, changed=stale.changed, stale=stale.stale)
         if stale is not None
-        else None,
+        else None
     )
+    return KbPageDetailOut.from_orm(page)
 
 
 class ProposedActionOut(Schema):
@@ -156,7 +156,9 @@ def get_proposal(request: HttpRequest, session_id: int = id_in_path()) -> Propos
 
 class ConfirmedActionIn(Schema):
     text: SingleLine = Field(..., max_length=500)
-    owner_id: int | None = Field(None, gt=0, description="A member of the session's team.")
+    owner_id: int | None = Field(
+        None, gt=0, le=MAX_ID, description="A member of the session's team."
+    )
 
 
 class PublishIn(Schema):
@@ -221,26 +223,3 @@ def remove_page(request: HttpRequest, page_id: int = id_in_path()) -> Status[Non
     page = get_kb_page_access(user, page_id, TeamAction.FACILITATE).obj
     services.kb_page_remove(page=page, actor=user)
     return Status(204, None)
-
-
-class ExportFilter(Schema):
-    format: str = Field(
-        "markdown", pattern="^(markdown|html|wiki)$", description="markdown, html or wiki."
-    )
-
-
-@router.get(
-    "/teams/{team_id}/kb-export",
-    response={200: bytes},
-    summary="The team's pages as a zip: Markdown with front matter, a static site, or wiki "
-    "pages (anyone in the team); the same pages give the same bytes",
-)
-def export_pages(
-    request: HttpRequest, filters: Query[ExportFilter], team_id: int = id_in_path()
-) -> HttpResponse:
-    team = get_team_access(api_user(request), team_id).team
-    data = export_zip(organisation_id=team.organisation_id, team_id=team.pk, format=filters.format)
-    response = HttpResponse(data, content_type="application/zip")
-    name = f"{slugify(team.name) or 'team'}-knowledge-base-{filters.format}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
