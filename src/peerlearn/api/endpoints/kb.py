@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from peerlearn.api.auth import api_user
-from peerlearn.api.fields import MAX_ID, MultiLine, SingleLine, id_in_path
+from peerlearn.api.fields import MultiLine, SingleLine, id_in_path
 from peerlearn.api.pagination import Page
 from peerlearn.capture.access import CaptureAction, get_capture_access
 from peerlearn.gaps.models import Gap
@@ -27,6 +27,7 @@ from peerlearn.markdown import render_markdown
 from peerlearn.people.access import get_team_access
 from peerlearn.people.models import Membership
 from peerlearn.people.roles import TeamAction
+from peerlearn.validation import MAX_ID
 
 router = Router(tags=["knowledge base"])
 
