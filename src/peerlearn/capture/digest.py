@@ -112,12 +112,18 @@ def digests_send_due(*, now: dt.datetime | None = None) -> DigestRun:
         owners[item.owner.pk] = item.owner
     run = DigestRun()
     due = []
+    weeks = {week_of(_local(moment, person)) for person in owners.values()}
+    claimed = set(
+        DigestSent.objects.filter(person_id__in=owners, week__in=weeks).values_list(
+            "person_id", "week"
+        )
+    )
     for owner_id, person in owners.items():
         local = _local(moment, person)
         if not is_digest_time(local):
             continue
         week = week_of(local)
-        if DigestSent.objects.filter(person=person, week=week).exists():
+        if (owner_id, week) in claimed:
             run.already += 1
             continue
         due.append((person, week, by_owner[owner_id], local.date()))
