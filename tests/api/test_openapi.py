@@ -65,6 +65,11 @@ ENDPOINTS = {
     ("post", "/api/teams/{team_id}/tracker-imports"),
     ("get", "/api/teams/{team_id}/gaps/similar"),
     ("get", "/api/teams/{team_id}/gaps/duplicates"),
+    ("get", "/api/teams/{team_id}/kb-pages"),
+    ("get", "/api/kb-pages/{page_id}"),
+    ("delete", "/api/kb-pages/{page_id}"),
+    ("get", "/api/sessions/{session_id}/kb-proposal"),
+    ("put", "/api/sessions/{session_id}/kb-page"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }
