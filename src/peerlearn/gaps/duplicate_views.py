@@ -11,7 +11,7 @@ from peerlearn.gaps.duplicates import duplicate_pairs, similar_gaps
 from peerlearn.gaps.views import team_nav
 from peerlearn.people.access import get_team_access
 from peerlearn.people.roles import TeamAction
-from peerlearn.web.http import AuthedRequest
+from peerlearn.web.http import AuthedRequest, query_text
 
 
 @login_required
@@ -19,7 +19,8 @@ from peerlearn.web.http import AuthedRequest
 def similar(request: AuthedRequest, team_id: int) -> HttpResponse:
     """The gaps most like the title being typed (`?title=`), as a fragment."""
     team = get_team_access(request.user, team_id, TeamAction.VIEW).team
-    text = request.GET.get("title", "")[:200] + "\n" + request.GET.get("description", "")[:2000]
+    title = query_text(request, "title", max_length=200)
+    text = title + "\n" + query_text(request, "description", max_length=2000)
     return render(request, "gaps/_similar.html", {"alike": similar_gaps(team, text)})
 
 

@@ -34,7 +34,7 @@ from peerlearn.people.access import TeamAccess, get_team_access
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.access import SessionAction, get_session_for_user
 from peerlearn.schedule.models import Session, SessionStatus
-from peerlearn.web.http import AuthedRequest, require_GET_or_POST
+from peerlearn.web.http import AuthedRequest, query_text, require_GET_or_POST
 
 
 def _typing_checks_duplicates(form: GapForm, team_id: int) -> GapForm:
@@ -75,7 +75,7 @@ def backlog(request: AuthedRequest, team_id: int) -> HttpResponse:
     statuses = FILTERS.get(shown, ACTIVE)
     source = request.GET.get("source", "")
     source = source if source in GapSource.values else ""
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request, "q", max_length=100).strip()
     context = {
         **team_nav(access),
         "ranked": ranked_backlog(

@@ -28,7 +28,7 @@ from peerlearn.people.models import Membership
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule.models import FORMAT_CHOICES, Session
 from peerlearn.validation import parse_id
-from peerlearn.web.http import AuthedRequest, require_GET_or_POST
+from peerlearn.web.http import AuthedRequest, query_text, require_GET_or_POST
 
 PAGES_PER_PAGE = 30
 
@@ -129,9 +129,9 @@ def _filters(request: AuthedRequest) -> Filters:
     except Exception:
         person_id = None
     return Filters(
-        tag=request.GET.get("tag", "")[:40],
-        area=request.GET.get("area", "")[:300],
-        format=request.GET.get("format", "")[:40],
+        tag=query_text(request, "tag", max_length=40),
+        area=query_text(request, "area", max_length=300),
+        format=query_text(request, "format", max_length=40),
         person=person_id,
     )
 
