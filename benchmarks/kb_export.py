@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Knowledge-base export benchmark: 10,000 synthetic pages in all three formats.
+"""Knowledge-base export benchmark: `peerlearn export-kb` over 10,000 stored pages.
 
     .venv/bin/python benchmarks/kb_export.py [--runs 3] [--pages 10000] [--write]
 
-Each run is a fresh process (so nothing is warm from an earlier run) that generates the
-pages with a fixed seed (25 teams; summaries, takeaways and notes of a few KB with lists,
-code and a mermaid block in one page of five; related pages; some titles repeated), then
-measures (a) a full export: ``markdown_tree``, ``wiki_tree`` and ``html_site`` (with
-peerlearn's own ``render_markdown``) each written by ``write_tree`` to an empty temporary
-folder, (b) an incremental export after 10 pages changed, into the same folders, and
-the baseline: writing the same files (same paths, same bytes) with plain
-``open().write()`` into another empty folder. Target: (a) and (b) each ≤ 30 s. The
-parent also times each child process from start to exit (interpreter and imports
-included). ``--write`` replaces the "## Knowledge-base export" section of
-docs/benchmarks.md (the rest of the file is left as it is).
+A throw-away data folder with an SQLite database (the default setup), migrated and
+filled with a fixed seed: one organisation, 25 teams, 10,000 sessions, each with a
+published page (summary, takeaways, tags, code areas, teachers) and notes of a few KB
+(lists, code, a Mermaid block in one page of five). Each measurement is the command a
+user runs, as a fresh process (interpreter, imports, reading the pages included):
+`peerlearn export-kb --organisation Bench --format F --to DIR` for the Markdown tree,
+the wiki and the HTML site, (a) into empty folders with no render cache, then (b) again
+after 10 pages changed (the same folders; the HTML renders only what changed, from the
+render cache in the data folder). The baseline, in the same run: a fresh process writing
+the same files (the HTML site's, read back into memory first) with `open().write()`.
+Target: each export ≤ 30 s. ``--write`` replaces the "## Knowledge-base export" section
+of docs/benchmarks.md (the rest of the file is left as it is).
 """
 
 from __future__ import annotations
@@ -21,30 +22,28 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
-import json
 import os
-import platform
 import random
-import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from peerlearn.engines.kb import KbPage
-
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _capture_synth import machine, write_section  # noqa: E402
+
 HEADING = "## Knowledge-base export"
 SEED = 20261203
 TEAMS = 25
 CHANGED = 10
 TARGET_S = 30.0
-WORKERS = os.cpu_count() or 1
+FORMATS_MEASURED = ("markdown", "wiki", "html")
+PEERLEARN = str(Path(sys.executable).with_name("peerlearn"))
 
 WORDS = [
     *("cache retry queue index shard replica deploy rollback canary flag schema migration",
@@ -54,7 +53,7 @@ WORDS = [
 ]  # fmt: skip
 WORDS = " ".join(WORDS).split()
 TOPICS = ("Intro to", "Deep dive:", "Pairing on", "Debugging", "Lessons from", "How we do")
-FORMATS = ("lightning talk", "pairing", "workshop", "lunch and learn", "code walkthrough")
+FORMATS = ("talk", "pairing", "workshop", "lunch", "walkthrough")
 PEOPLE = ("Ana", "Bilal", "Chen", "Dana", "Emeka", "Fatima", "Goran", "Hiro", "Ines", "Jonas")
 
 
@@ -79,120 +78,155 @@ def body(rng: random.Random, slug: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def synthetic_pages(count: int) -> list[KbPage]:
+def seed(data_dir: Path, count: int) -> None:
+    """Migrate a new database in `data_dir` and store `count` published pages."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from peerlearn.capture.models import SessionNotes
+    from peerlearn.kb.models import KbPage
+    from peerlearn.people.models import Organisation, Team, User
+    from peerlearn.schedule.models import Session
+
     rng = random.Random(SEED)
-    teams = [f"Team {name.title()}" for name in rng.sample(WORDS, TEAMS)]
-    slugs = [f"session-{number:05d}" for number in range(count)]
-    updated = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    pages = []
-    for number, slug in enumerate(slugs):
-        # One title in ~8 repeats another, as when a talk is given again.
+    organisation = Organisation.objects.create(name="Bench", slug="bench")
+    teams = [
+        Team.objects.create(
+            organisation=organisation, name=f"Team {name.title()}", slug=f"team-{name}"
+        )
+        for name in rng.sample(WORDS, TEAMS)
+    ]
+    people = [
+        User.objects.create(
+            username=name.lower(), display_name=name, email=f"{name.lower()}@example.com"
+        )
+        for name in PEOPLE
+    ]
+    start = dt.datetime(2021, 1, 1, 10, tzinfo=dt.UTC)
+    sessions, texts = [], []
+    for number in range(count):
+        team = rng.choice(teams)
         title = f"{rng.choice(TOPICS)} {rng.choice(WORDS)} and {rng.choice(WORDS)}"
-        pages.append(
-            KbPage(
-                slug=slug,
+        when = start + dt.timedelta(days=rng.randrange(2000), minutes=number)
+        fmt = rng.choice(FORMATS)
+        sessions.append(
+            Session(
+                team=team,
                 title=title,
-                date=dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(2000)),
-                team=rng.choice(teams),
-                format=rng.choice(FORMATS),
-                summary=f"{sentence(rng, 20)} *{sentence(rng, 6)}* `{rng.choice(WORDS)}`",
-                takeaways=tuple(sentence(rng, 8) for _ in range(rng.randint(2, 5))),
-                body_markdown=body(rng, slug),
-                teachers=tuple(rng.sample(PEOPLE, rng.randint(1, 3))),
-                tags=tuple(rng.sample(WORDS, rng.randint(1, 4))),
-                code_areas=tuple(f"src/{w}/" for w in rng.sample(WORDS, rng.randint(0, 3))),
-                gaps=tuple(f"Gap on {w}" for w in rng.sample(WORDS, rng.randint(0, 2))),
-                related=tuple(rng.sample(slugs[: number + 1], min(number + 1, 3))[:-1]),
-                updated_at=updated + dt.timedelta(minutes=number),
+                format=fmt,
+                starts_at=when,
+                ends_at=when + dt.timedelta(hours=1),
+                duration_minutes=60,
             )
         )
-    return pages
-
-
-def child(mode: str, count: int, root: Path) -> dict[str, object]:
-    """One measured export in its own process ("full" into empty folders, then
-    "incremental" into the same folders with 10 pages changed); figures as JSON."""
-    from peerlearn.engines.kb import (
-        RenderCache,
-        html_site,
-        markdown_tree,
-        rendered_sources,
-        wiki_tree,
-        write_tree,
+        texts.append((title, fmt, body(rng, f"session-{number}")))
+    sessions = Session.objects.bulk_create(sessions, batch_size=1000)
+    SessionNotes.objects.bulk_create(
+        [
+            SessionNotes(session=s, body=t[2], version=1)
+            for s, t in zip(sessions, texts, strict=True)
+        ],
+        batch_size=1000,
     )
-    from peerlearn.markdown import render_markdown
-
-    pages = synthetic_pages(count)
-    if mode == "incremental":
-        rng = random.Random(SEED + 1)
-        for index in rng.sample(range(len(pages)), CHANGED):
-            old = pages[index]
-            pages[index] = replace(
-                old,
-                summary=old.summary + " Updated after the retro.",
-                updated_at=old.updated_at + dt.timedelta(days=1),
+    pages = KbPage.objects.bulk_create(
+        [
+            KbPage(
+                team=session.team,
+                session=session,
+                title=title,
+                slug=f"s-{session.pk}",
+                summary=f"{sentence(rng, 20)} *{sentence(rng, 6)}* `{rng.choice(WORDS)}`",
+                takeaways=[sentence(rng, 8) for _ in range(rng.randint(2, 5))],
+                tags=rng.sample(WORDS, rng.randint(1, 4)),
+                code_areas=[f"src/{w}/" for w in rng.sample(WORDS, rng.randint(0, 3))],
+                format=fmt,
+                held_on=session.starts_at.date(),
             )
-    started, cpu_started = time.perf_counter(), cpu_seconds()
-    with RenderCache(render_markdown, root / "render-cache.sqlite3", version="bench") as cache:
-        cache.prefetch(rendered_sources(pages), workers=WORKERS)
-        trees = {
-            "markdown": markdown_tree(pages),
-            "wiki": wiki_tree(pages),
-            "html": html_site(pages, cache),
-        }
-        generated = time.perf_counter()
-        changed = 0
-        for name, files in trees.items():
-            report = write_tree(files, root / "export" / name)
-            changed += len(report.written) + len(report.removed)
-    done = time.perf_counter()
-    result: dict[str, object] = {
-        "generate": generated - started,
-        "write": done - generated,
-        "total": done - started,
-        "cpu": cpu_seconds() - cpu_started,
-        "files": sum(len(files) for files in trees.values()),
-        "bytes": sum(len(d) for files in trees.values() for d in files.values()),
-        "changed_files": changed,
-        "renders": cache.misses,
-    }
-    if mode == "full":
-        started = time.perf_counter()
-        for name, files in trees.items():
-            for path, data in files.items():
-                target = root / "baseline" / name / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "wb") as stream:
-                    stream.write(data)
-        result["baseline"] = time.perf_counter() - started
-    return result
+            for session, (title, fmt, _) in zip(sessions, texts, strict=True)
+        ],
+        batch_size=1000,
+    )
+    through = KbPage.teachers.through
+    through.objects.bulk_create(
+        [
+            through(kbpage_id=page.pk, user_id=person.pk)
+            for page in pages
+            for person in rng.sample(people, rng.randint(1, 3))
+        ],
+        batch_size=2000,
+    )
 
 
-def cpu_seconds() -> float:
-    """This process's and its finished children's (the render workers') CPU time."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def change(run: int) -> None:
+    """Edit the summaries of CHANGED pages, as facilitators would between two exports."""
+    from django.utils import timezone
+
+    from peerlearn.kb.models import KbPage
+
+    ids = sorted(KbPage.objects.values_list("pk", flat=True))
+    for pk in random.Random(SEED + run).sample(ids, CHANGED):
+        page = KbPage.objects.get(pk=pk)
+        page.summary += f" Updated after retro {run}."
+        page.updated_at = timezone.now()
+        page.save(update_fields=["summary", "updated_at"])
 
 
-def spawn(mode: str, count: int, root: Path) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, __file__, "--child", mode, "--pages", str(count), "--dir", str(root)]
+def baseline(source: Path, target: Path) -> float:
+    """Seconds to write the files under `source` again into `target` (read first)."""
+    files = {p.relative_to(source): p.read_bytes() for p in source.rglob("*") if p.is_file()}
     started = time.perf_counter()
-    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    result: dict[str, object] = json.loads(completed.stdout)
-    result["process"] = time.perf_counter() - started
+    for path, data in files.items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        with open(target / path, "wb") as stream:
+            stream.write(data)
+    return time.perf_counter() - started
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds of a fresh process and its children; its output."""
+    cpu, started = _children_cpu(), time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return wall, _children_cpu() - cpu, done.stdout.strip()
+
+
+def helper(mode: str, data_dir: Path, env: dict[str, str], *extra: str) -> str:
+    command = [sys.executable, __file__, "--child", mode, "--dir", str(data_dir), *extra]
+    return timed(command, env)[2]
+
+
+def one_run(run: int, data_dir: Path, env: dict[str, str]) -> dict[str, object]:
+    out = data_dir / "exports"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(data_dir / "kb-export", ignore_errors=True)  # no render cache
+    result: dict[str, object] = {}
+    for phase in ("full", "incremental"):
+        if phase == "incremental":
+            helper("change", data_dir, env, "--run", str(run))
+        for fmt in FORMATS_MEASURED:
+            command = [PEERLEARN, "export-kb", "--organisation", "Bench", "--format", fmt]
+            wall, cpu, said = timed([*command, "--to", str(out / fmt)], env)
+            result[f"{phase}/{fmt}"] = {"wall": wall, "cpu": cpu, "said": said.split(": ", 1)[-1]}
+    result["baseline"] = float(
+        helper(
+            "baseline",
+            data_dir,
+            env,
+            "--source",
+            str(out / "html"),
+            "--target",
+            str(data_dir / f"baseline-{run}"),
+        )
+    )
+    shutil.rmtree(data_dir / f"baseline-{run}", ignore_errors=True)
     return result
-
-
-def run_children(runs: int, count: int) -> list[dict[str, object]]:
-    results = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as temporary:
-            full = spawn("full", count, Path(temporary))
-            incremental = spawn("incremental", count, Path(temporary))
-        results.append({"full": full, "incremental": incremental, "baseline": full["baseline"]})
-    return results
 
 
 def main() -> int:
@@ -200,103 +234,104 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--child", choices=["full", "incremental"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["seed", "change", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--target", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child, args.pages, args.dir)))
+    if args.child == "baseline":
+        print(baseline(args.source, args.target))
         return 0
-    load = os.getloadavg()
-    results = run_children(args.runs, args.pages)
+    if args.child:
+        import django
 
-    def median(*keys: str) -> float:
-        values = []
-        for result in results:
-            value: object = result
-            for key in keys:
-                value = value[key]  # type: ignore[index]
-            values.append(float(value))  # type: ignore[arg-type]
-        return statistics.median(values)
-
-    base = median("baseline")
-    full, inc = median("full", "total"), median("incremental", "total")
-    first = results[0]
-    files = first["full"]["files"]  # type: ignore[index]
-    size = first["full"]["bytes"] / 1e6  # type: ignore[index]
-    changed = first["incremental"]["changed_files"]  # type: ignore[index]
-    renders = first["incremental"]["renders"]  # type: ignore[index]
-    verdict = "meets" if max(full, inc) <= TARGET_S else "misses"
-    machine = (
-        f"{os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}; load average "
-        f"{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} (1, 5, 15 min) at the start"
-    )
-    rows = [
-        ("(a) full export into empty folders", "full"),
-        (f"(b) incremental export, {CHANGED} pages changed", "incremental"),
-    ]
-    results_text = [
-        f"Workload: {args.pages:,} pages in {TEAMS} teams; {files:,} files, {size:.0f} MB "
-        "(Markdown tree, wiki, HTML site).",
-        "",
-        f"| measured (median of {args.runs} fresh processes) | generate s | write s | "
-        "total s | CPU s | ratio to baseline |",
-        "|---|---:|---:|---:|---:|---:|",
-        *(
-            f"| {label} | {median(key, 'generate'):.2f} | {median(key, 'write'):.2f} | "
-            f"{median(key, 'total'):.2f} | {median(key, 'cpu'):.2f} | "
-            f"{median(key, 'total') / base:.1f} |"
-            for label, key in rows
-        ),
-        f"| baseline: the same {files:,} files written with `open().write()` | | | "
-        f"{base:.2f} | | 1.0 |",
-        "",
-        f"Files the incremental export rewrote: {changed} of {files:,}; Markdown sources it "
-        f"rendered: {renders} (the rest came from the `RenderCache`). Whole processes from "
-        f"start to exit (interpreter, imports, generating the pages): (a) "
-        f"{median('full', 'process'):.1f} s (with the baseline), (b) "
-        f"{median('incremental', 'process'):.1f} s. Target (a), (b) ≤ {TARGET_S:g} s each: "
-        f"{verdict}.",
-    ]
-    print("\n".join(results_text))
+        django.setup()
+        seed(args.dir, args.pages) if args.child == "seed" else change(args.run)
+        return 0
+    where = machine()
+    with tempfile.TemporaryDirectory(prefix="peerlearn-bench-kb-") as temporary:
+        data_dir = Path(temporary)
+        env = {
+            **os.environ,
+            "PEERLEARN_DATA_DIR": str(data_dir),
+            "DJANGO_SETTINGS_MODULE": "peerlearn.config.settings",
+        }
+        env.pop("PEERLEARN_DATABASE_URL", None)
+        started = time.perf_counter()
+        helper("seed", data_dir, env, "--pages", str(args.pages))
+        seeded = time.perf_counter() - started
+        runs = [one_run(run, data_dir, env) for run in range(args.runs)]
+        files = sum(1 for p in (data_dir / "exports").rglob("*") if p.is_file())
+        size = sum(p.stat().st_size for p in (data_dir / "exports").rglob("*") if p.is_file())
+    results = report(args, runs, files, size, seeded)
+    print("\n".join(results))
     if args.write:
-        write_section(machine, results_text)
-    return 0 if verdict == "meets" else 1
-
-
-def write_section(machine: str, results: list[str]) -> None:
-    """Replace only our section; other scripts own the rest of the file."""
-    section = "\n".join(
-        [
+        write_section(
             HEADING,
-            "",
-            "Command: `.venv/bin/python benchmarks/kb_export.py --write`",
-            f"Run: {dt.date.today().isoformat()} on {machine}.",
-            "",
-            *results,
-            "",
-            "`engines/kb` builds every file in memory (path → bytes) and `write_tree` "
-            "compares each with the file on disk (size first, then bytes) and replaces only "
-            "those that differ, each through a temporary file and a rename. An incremental "
-            "export still builds every file (the writers are pure functions of all pages: "
-            "an index or a related link can change with any page) but renders only the "
-            "Markdown that changed (`RenderCache`, an SQLite file kept between exports) and "
-            "writes only the files that differ. Most of a full export is `render_markdown` "
-            "(markdown-it-py, then nh3, ~1.6 ms a page on one core) for the HTML site; it "
-            f"renders in {WORKERS} spawned processes (`RenderCache.prefetch`). CPU s counts "
-            "the export's process and its render workers: on a shared machine (load average "
-            "above the core count) it says more than wall-clock time, and the full export's "
-            "CPU time over two processes is what bounds it on an idle 2-core machine.",
-            "",
-        ]
+            "\n".join([".venv/bin/python benchmarks/kb_export.py --write"]),
+            where,
+            results,
+            WHY,
+        )
+    worst = max(
+        statistics.median(float(r[f"{p}/{f}"]["wall"]) for r in runs)  # type: ignore[index]
+        for p in ("full", "incremental")
+        for f in FORMATS_MEASURED
     )
-    text = REPORT.read_text() if REPORT.exists() else ""
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section
-    REPORT.write_text(text.rstrip("\n") + "\n")
+    return 0 if worst <= TARGET_S else 1
+
+
+def report(
+    args: argparse.Namespace, runs: list[dict[str, object]], files: int, size: int, seeded: float
+) -> list[str]:
+    def median(key: str, field: str) -> float:
+        return statistics.median(float(r[key][field]) for r in runs)  # type: ignore[index]
+
+    base = statistics.median(float(r["baseline"]) for r in runs)  # type: ignore[arg-type]
+    lines = [
+        f"Workload: {args.pages:,} pages in {TEAMS} teams, stored in SQLite (seeded in "
+        f"{seeded:.0f} s); the three exports hold {files:,} files, {size / 1e6:.0f} MB.",
+        "",
+        f"| `peerlearn export-kb`, a fresh process (median of {args.runs}) | wall s | CPU s "
+        "| ratio to baseline |",
+        "|---|---:|---:|---:|",
+    ]
+    worst = 0.0
+    for phase, label in (
+        ("full", "(a) into an empty folder"),
+        ("incremental", f"(b) after {CHANGED} pages changed"),
+    ):
+        for fmt in FORMATS_MEASURED:
+            wall = median(f"{phase}/{fmt}", "wall")
+            worst = max(worst, wall)
+            lines.append(
+                f"| {label}, `--format {fmt}` | {wall:.2f} | "
+                f"{median(f'{phase}/{fmt}', 'cpu'):.2f} | {wall / base:.1f} |"
+            )
+    lines.append(
+        f"| baseline: the HTML site's files written with `open().write()` | {base:.2f} | | 1.0 |"
+    )
+    said = runs[0]["incremental/html"]["said"]  # type: ignore[index]
+    verdict = "meets" if worst <= TARGET_S else "misses"
+    lines += [
+        "",
+        f'The command\'s own report of the incremental HTML export: "{said}". '
+        f"Target: each export ≤ {TARGET_S:g} s: {verdict} (slowest {worst:.1f} s).",
+    ]
+    return lines
+
+
+WHY = (
+    "Each figure is the whole command: interpreter start, Django set-up, reading the pages "
+    "and notes (three queries), building every file in memory (`engines/kb`) and "
+    "`write_tree`, which compares each file with the one on disk and replaces only those "
+    "that differ. The HTML site renders every summary and notes (markdown-it-py, Pygments, "
+    "nh3; ~2 ms a page on one core): the command renders what its render cache "
+    "(`DATA_DIR/kb-export/`, an SQLite file keyed by the source and `RENDER_VERSION`) "
+    "does not hold, in one spawned process per core, so an export after a few edits "
+    "renders a few. The Markdown tree and the wiki render nothing."
+)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,12 @@ from django.urls import reverse
 
 from peerlearn.cli import main
 from peerlearn.kb import services
-from peerlearn.kb.export import export_to_directory, export_to_wiki, export_zip
+from peerlearn.kb.export import (
+    export_to_directory,
+    export_to_wiki,
+    export_zip,
+    render_cache_path,
+)
 from peerlearn.kb.models import KbPage
 from tests.conftest import Cast, client_for
 from tests.schedule.conftest import make_session
@@ -107,3 +112,29 @@ def test_the_wiki_push_lands_in_a_git_repository(
     again = export_to_wiki(organisation_id=cast.org.pk, remote_url=f"file://{bare}")
     assert not again.changed
     assert _git("rev-list", "--count", "HEAD", cwd=clone).strip() == "1"
+
+
+def test_the_html_export_keeps_rendered_notes_between_runs_and_survives_a_damaged_cache(
+    cast: Cast, tmp_path: Path, settings: object
+) -> None:
+    settings.DATA_DIR = tmp_path / "data"  # type: ignore[attr-defined]
+    page = _page(cast, "Kafka lag")
+    target = tmp_path / "site"
+    export_to_directory(organisation_id=cast.org.pk, directory=target, format="html")
+    cache = render_cache_path(organisation_id=cast.org.pk, team_id=None)
+    assert cache.stat().st_size > 0
+    page_file = target / f"platform/kafka-lag-{page.pk}.html"
+    first = page_file.read_text()
+    assert "About Kafka lag." in first
+    services.kb_page_publish(
+        session=page.session,
+        actor=cast.alice,
+        title="Kafka lag",
+        summary="Lag **grew**.",
+        takeaways=["x"],
+    )
+    export_to_directory(organisation_id=cast.org.pk, directory=target, format="html")
+    assert "Lag <strong>grew</strong>." in page_file.read_text()
+    cache.write_bytes(b"this is not an SQLite database" * 100)
+    report = export_to_directory(organisation_id=cast.org.pk, directory=target, format="html")
+    assert report.written == ()  # the same site, rendered without the cache

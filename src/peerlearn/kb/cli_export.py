@@ -53,6 +53,7 @@ def run_export(args: argparse.Namespace) -> int:
             directory=Path(args.to),
             format=args.format,
             team_id=team_id,
+            workers=os.cpu_count() or 1,
         )
     except (KbExportError, UnsafePath, WikiPushError, OSError) as error:
         return _error(str(error))

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
@@ -51,9 +52,28 @@ from ._blocks import DIAGRAM_FOUND, DIAGRAMS_WANTED, render_code_block, render_f
 from ._clean import clean
 from ._whiteboards import render_card, whiteboard_cards
 
-__all__ = ["MAX_SOURCE", "RenderedMarkdown", "render_markdown", "render_notes"]
+__all__ = [
+    "MAX_SOURCE",
+    "RENDER_VERSION",
+    "RenderedMarkdown",
+    "render_markdown",
+    "render_notes",
+    "render_notes_html",
+]
 
 MAX_SOURCE = 100_000  # characters rendered; the rest is cut (fields are bounded anyway)
+# What rendered HTML kept between runs (engines.kb.RenderCache) is keyed by besides the
+# source: raise the first number whenever this package's output changes; the libraries'
+# versions cover an upgrade of theirs.
+RENDER_VERSION = "-".join(
+    (
+        "1",
+        *(
+            metadata.version(name)
+            for name in ("markdown-it-py", "mdit-py-plugins", "nh3", "Pygments")
+        ),
+    )
+)
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 

@@ -12,6 +12,7 @@ renderer notes in `env` that it wrote one, so the page loads Mermaid only then.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from markdown_it.common.utils import escapeHtml, unescapeAll
@@ -44,6 +45,9 @@ def _language(info: str) -> str:
     return words[0].lower() if words else ""
 
 
+# Finding a lexer by alias walks Pygments' registry (~0.1 ms, as long as highlighting a
+# short block); a lexer holds only its options, so one instance serves every block.
+@lru_cache(maxsize=128)
 def _lexer(language: str) -> Lexer | None:
     if not language:
         return None
