@@ -85,10 +85,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django()
-    from peerlearn.operations.worker import recover_abandoned_work, run_worker
+    from peerlearn.operations.worker import recover_abandoned_work, run_worker, worker_id
     from peerlearn.periodic import PeriodicScheduler
 
     options: list[str] = ["--no-reload", "--interval", str(args.interval)]
+    options += ["--worker-id", worker_id()]
     if args.batch:
         options.append("--batch")
     if args.queue:

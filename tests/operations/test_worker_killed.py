@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from peerlearn.operations.worker import STOPPED
 from tests.engines.knowledge.gitrepo import GitRepo
 from tests.operations.installation import NEEDS_PGSERVER, Installation, new_installation
 from tests.operations.processes import alive, descendants, wait_until
@@ -58,6 +59,18 @@ print(json.dumps({
     "map_files": len(shown.map.files) if shown.map else None,
 }))
 """
+
+
+TASK_ROWS = """
+import json
+from django_tasks_db.models import DBTaskResult
+rows = DBTaskResult.objects.order_by("enqueued_at").values("id", "status", "exception_class_path")
+print(json.dumps([{**row, "id": str(row["id"])} for row in rows]))
+"""
+
+
+def _task_rows(installation: Installation) -> list[dict[str, str]]:
+    return json.loads(installation.python(TASK_ROWS))  # type: ignore[no-any-return]
 
 
 def _state(installation: Installation) -> dict[str, Any]:
@@ -148,7 +161,15 @@ def test_worker_killed_mid_analysis_is_failed_retried_and_clean(
     else:
         assert state["shown"] is None
 
+    (killed_task,) = [row for row in _task_rows(installation) if row["status"] == "RUNNING"]
+
     _batch_worker(installation)  # a new worker: recovers, then runs the retry
+
+    # The killed worker's task row says what happened rather than Running forever.
+    tasks = {row["id"]: row for row in _task_rows(installation)}
+    assert tasks[killed_task["id"]]["status"] == "FAILED"
+    assert tasks[killed_task["id"]]["exception_class_path"] == STOPPED
+    assert [row for row in tasks.values() if row["status"] == "RUNNING"] == []
 
     state = _state(installation)
     runs = {run["pk"]: run for run in state["runs"]}

@@ -23,6 +23,10 @@ def analyse_repository(analysis_id: int) -> dict[str, object]:
 
 @task()
 def recover_abandoned_analyses() -> dict[str, object]:
-    """Periodic: runs whose worker died are marked failed and queued again."""
+    """Periodic: runs whose worker died are marked failed and queued again, and task
+    rows such a worker left Running are marked failed."""
+    from peerlearn.operations.worker import recover_abandoned_tasks
+
     recovered = analysis_recover_abandoned()
-    return {"recovered": [analysis.pk for analysis in recovered]}
+    tasks = recover_abandoned_tasks()
+    return {"recovered": [analysis.pk for analysis in recovered], "tasks_failed": tasks}

@@ -41,6 +41,7 @@ def is_alive(worker: str) -> bool:
     if len(parts) != 3 or not parts[1].isdigit():
         return True  # not recorded (a run from before this field): the time limit decides
     host, pid, started = parts
-    if host != _host() or not Path("/proc/self/stat").exists():
+    # A task worker's id may carry the host name cut short (django-tasks-db allows 64).
+    if not _host().startswith(host) or not host or not Path("/proc/self/stat").exists():
         return True
     return _start_time(int(pid)) == started and started != ""

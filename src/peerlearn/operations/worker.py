@@ -29,9 +29,54 @@ def _outage(error: BaseException) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
+WORKER_ID_MAX = 64  # django-tasks-db's limit
+STOPPED = "peerlearn.operations.worker.WorkerStopped"
+
+
+class WorkerStopped(Exception):
+    """Recorded on a task whose worker stopped (killed, machine restarted) mid-run."""
+
+
+def worker_id() -> str:
+    """This worker's id for django-tasks-db: `host:pid:start`, the same identity as an
+    analysis records, so a task row can tell whether its worker still exists."""
+    from peerlearn.knowledge.workers import this_worker
+
+    host, pid, started = this_worker().rsplit(":", 2)
+    room = WORKER_ID_MAX - len(pid) - len(started) - 2
+    return f"{host[:room]}:{pid}:{started}"
+
+
+def recover_abandoned_tasks() -> list[str]:
+    """Task rows left Running by a worker that no longer exists are marked failed (the
+    task page then says so, instead of Running forever). Rows of a worker elsewhere, or
+    with an id from before this, are left alone: nothing can be asked about them."""
+    from django.tasks import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from peerlearn.knowledge.workers import is_alive
+
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    gone = [
+        str(row.pk)
+        for row in running.only("id", "worker_ids")
+        if row.worker_ids and not is_alive(str(row.worker_ids[-1]))
+    ]
+    if gone:
+        DBTaskResult.objects.filter(pk__in=gone, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path=STOPPED,
+            traceback="The worker running this task stopped before it finished.",
+        )
+    return gone
+
+
 def recover_abandoned_work() -> None:
-    """What a worker does before it takes tasks: runs left by a killed worker are failed
-    and queued again now (the knowledge map's recovery, otherwise a periodic job)."""
+    """What a worker does before it takes tasks: analyses left by a killed worker are
+    failed and queued again (the knowledge map's recovery, otherwise a periodic job),
+    and task rows it left Running are marked failed."""
     from peerlearn.knowledge.services import analysis_recover_abandoned
 
     recovered = analysis_recover_abandoned()
@@ -40,6 +85,9 @@ def recover_abandoned_work() -> None:
             "analyses %s were left running by a stopped worker: marked failed, queued again",
             ", ".join(str(run.pk) for run in recovered),
         )
+    tasks = recover_abandoned_tasks()
+    if tasks:
+        logger.warning("tasks %s were left running by a stopped worker: marked failed", tasks)
 
 
 def run_worker(

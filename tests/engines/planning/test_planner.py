@@ -4,6 +4,7 @@ with reasons, accepted sessions kept, and clear messages when nothing fits."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 
 import pytest
@@ -44,9 +45,10 @@ def test_everyone_leads_once_before_anyone_leads_twice_and_never_twice_in_a_row(
     topics = [practice(f"t{n}", priority=10 - n) for n in range(8)]
     plan = propose(weekly(8), team, topics, options=PlanOptions(max_share=0.5))
     leads = [item.facilitator for item in plan.items]
-    assert len(leads) == 8 and plan.unfilled == ()
+    assert len(leads) == 8
+    assert plan.unfilled == ()
     assert sorted(leads[:4]) == ["ana", "bo", "cy", "di"]
-    assert all(a != b for a, b in zip(leads, leads[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(leads))
     assert [item.topic.key for item in plan.items] == [f"t{n}" for n in range(8)]
 
 
@@ -70,7 +72,7 @@ def test_fairness_invariants(
     options = PlanOptions(max_share=share, seed=seed, window_days=400)
     plan = propose(horizon, team, topics, options=options)
     leads = [item.facilitator for item in plan.items]
-    assert all(a != b for a, b in zip(leads, leads[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(leads))
     for item in plan.items:
         if item.facilitator == "p0":
             assert item.slot.starts_at.date() not in away_days
@@ -95,7 +97,8 @@ def test_availability_time_zones_and_away_days() -> None:
     nobody = propose(weekly(1), [tokyo, away], [practice("t")])
     assert nobody.items == ()
     (gap,) = nobody.unfilled
-    assert "Ana is away" in gap.reason and "Kei works 9:00-18:00 in Asia/Tokyo" in gap.reason
+    assert "Ana is away" in gap.reason
+    assert "Kei works 9:00-18:00 in Asia/Tokyo" in gap.reason
 
 
 def test_a_newcomer_co_facilitates_before_leading() -> None:
@@ -147,7 +150,8 @@ def test_formats_follow_the_topic_and_reasons_name_the_people() -> None:
     assert by_topic["billing"].reason.startswith(
         "Alice authors 92 % of billing/; Bob and Chen change it often but author none of it."
     )
-    assert by_topic["search"].format == DEEP_DIVE and by_topic["search"].facilitator == "dana"
+    assert by_topic["search"].format == DEEP_DIVE
+    assert by_topic["search"].facilitator == "dana"
     assert by_topic["htmx"].format == PAIRING
     assert by_topic["tz"].format == CODE_REVIEW
     assert by_topic["tests"].format == LUNCH_AND_LEARN
@@ -176,7 +180,8 @@ def test_accepted_sessions_stay_when_replanning() -> None:
     first = propose(weekly(4), team, topics)
     kept = first.items[1]
     again = propose(weekly(4), team, [practice("new", 99), *topics], fixed=[kept])
-    assert again.items[1].fixed and again.items[1].topic == kept.topic
+    assert again.items[1].fixed
+    assert again.items[1].topic == kept.topic
     assert again.items[1].facilitator == kept.facilitator
     assert again.items[0].topic.key == "new"
     assert kept.topic.key not in [i.topic.key for i in again.items if not i.fixed]
