@@ -85,9 +85,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django()
+    from peerlearn.operations.in_use import hold_data_folder
     from peerlearn.operations.worker import recover_abandoned_work, run_worker, worker_id
     from peerlearn.periodic import PeriodicScheduler
 
+    hold_data_folder()  # `peerlearn restore` refuses while a worker runs
     options: list[str] = ["--no-reload", "--interval", str(args.interval)]
     options += ["--worker-id", worker_id()]
     if args.batch:

@@ -75,10 +75,13 @@ class Installation:
         return json.loads(self.python(DUMP_TABLES))  # type: ignore[no-any-return]
 
     def files(self) -> dict[str, bytes]:
-        """The data folder's files, without the SQLite database's own."""
+        """The data folder's files, without the SQLite database's own and the lock that
+        says which processes run (neither backed up as a file)."""
         found: dict[str, bytes] = {}
         for path in sorted(self.data_dir.rglob("*")):
             relative = path.relative_to(self.data_dir).as_posix()
+            if relative == "in-use.lock":
+                continue
             if path.is_file() and not relative.startswith("peerlearn.sqlite3"):
                 found[relative] = path.read_bytes()
         return found

@@ -3,10 +3,14 @@ in use, a damaged or truncated archive, one of the other database kind, no archi
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
 import shutil
+import signal
+import subprocess
+import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.operations.installation import Installation, needs_pgserver, new_installation
+from tests.operations.processes import wait_until
 from tests.operations.seeding import seed
 
 
@@ -218,3 +223,33 @@ def test_restore_on_postgresql_refuses_sqlite_archives_and_databases_in_use(
         database=lambda dump: dump + b"\nSELECT * FROM no_such_table;\n",
     )
     _refused(fresh, failing, 'relation "no_such_table" does not exist')
+
+
+def _held(lock: Path) -> bool:
+    if not lock.exists():
+        return False
+    with lock.open("rb") as stream:
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
+
+
+def test_restore_refuses_while_a_worker_runs_and_goes_ahead_once_it_is_gone(
+    target: Installation, demo_archive: Path
+) -> None:
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "peerlearn.cli", "worker", "--no-periodic", "--interval", "0.2"],
+        env=target.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: _held(target.data_dir / "in-use.lock"), "the worker to start")
+        _refused(target, demo_archive, "peerlearn is running on this installation")
+    finally:
+        worker.send_signal(signal.SIGKILL)  # however it ends, the kernel drops its lock
+        worker.wait()
+    result = target.cli("restore", str(demo_archive))
+    assert result.returncode == 0, result.stderr

@@ -26,7 +26,13 @@ from peerlearn.operations import archive, databases
 
 # Temporary folders: an analysis's work folder, a clone being made, a restore or backup
 # in progress.
-_TRANSIENT = ("repositories/.run-*", "repositories/.*-*", ".restore-*", ".peerlearn-backup-*")
+_TRANSIENT = (
+    "repositories/.run-*",
+    "repositories/.*-*",
+    ".restore-*",
+    ".peerlearn-backup-*",
+    "in-use.lock",  # operations.in_use: says which processes run, holds nothing
+)
 
 
 class BackupError(Exception):

@@ -66,6 +66,21 @@ def existing_tables() -> list[str]:
         return sorted(connection.introspection.table_names(cursor))
 
 
+def other_connections() -> int:
+    """PostgreSQL: sessions connected to this database other than ours (a server or a
+    worker, wherever it runs). SQLite has no such list: operations.in_use covers it."""
+    if kind() != "postgresql":
+        return 0
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 # --- SQLite ---------------------------------------------------------------------------
 
 

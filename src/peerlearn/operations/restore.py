@@ -17,10 +17,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from peerlearn.operations import archive, databases
+from peerlearn.operations import archive, databases, in_use
 
 # What a configured but unused installation already has in its data folder.
-_GENERATED = frozenset({"secret_key"})
+_GENERATED = frozenset({"secret_key", in_use.LOCK_NAME})
 _NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 _LISTED = 5
 
@@ -74,6 +74,17 @@ def backup_restore(*, path: Path) -> RestoreSummary:
             f"it holds a {_NAMES[manifest.database]} database and this installation uses "
             f"{_NAMES[kind]} (DATABASE_URL); restore it into an installation with a "
             f"{_NAMES[manifest.database]} database."
+        )
+    if in_use.data_folder_in_use():
+        raise RestoreRefused(
+            "peerlearn is running on this installation (`peerlearn serve`, `peerlearn "
+            "worker` or `peerlearn demo` holds its data folder); stop it, then restore."
+        )
+    others = databases.other_connections()
+    if others:
+        raise RestoreRefused(
+            f"the database has {others} other connection(s): a peerlearn server or worker "
+            "(perhaps on another machine) is using it; stop them, then restore."
         )
     occupied = databases.occupied_tables()
     if occupied:
