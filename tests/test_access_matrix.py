@@ -25,6 +25,8 @@ from django.http import Http404
 
 from peerlearn.capture.access import get_action_item_access, get_action_item_for_change
 from peerlearn.capture.models import ActionItem
+from peerlearn.chat.access import get_webhook_for_user
+from peerlearn.chat.models import ChatWebhook
 from peerlearn.gaps.access import (
     GapAction,
     get_gap_for_user,
@@ -143,6 +145,13 @@ def _action_item(cast: Cast, team: Team) -> int:
     return ActionItem.objects.create(team=team, text="Write the runbook").pk
 
 
+def _webhook(cast: Cast, team: Team) -> int:
+    hook = ChatWebhook.objects.create(
+        team=team, service="slack", name="#x", url="https://hooks.slack.com/services/T/B/x"
+    )
+    return hook.pk
+
+
 def _fetch_action_item(user: Any, pk: object, level: str) -> object:
     if level == "view":
         return get_action_item_access(user, pk).obj
@@ -214,6 +223,12 @@ KINDS = [
         _action_item,
         _fetch_action_item,
         {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
+    ),
+    Kind(
+        "chat webhook",
+        _webhook,
+        lambda u, pk, lv: get_webhook_for_user(u, pk),
+        {"manage": TEAM_RULE["manage"]},
     ),
     Kind("1:1 note", _note, lambda u, pk, lv: get_note_for_user(u, pk), AUTHOR_ONLY),
     Kind("teaching offer", _offer, lambda u, pk, lv: get_own_offer(u, pk), MAKER_ONLY),

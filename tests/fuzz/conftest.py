@@ -112,6 +112,7 @@ def world(
     _backlog(cast, session)
     settings.CAPTURE_RECORDINGS_DIR = tmp_path / "recordings"
     _capture(cast, session, held)
+    _chat(cast, settings)
     return World(cast, session, series, repository, token, invited)
 
 
@@ -147,6 +148,21 @@ def _capture(cast: Cast, session: Session, held: Session) -> None:
     mp4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64
     recording_services.recording_attach_upload(
         session=held, actor=cast.alice, upload=SimpleUploadedFile("r.mp4", mp4)
+    )
+
+
+def _chat(cast: Cast, settings: Any) -> None:
+    """A chat webhook (its edit, test and remove forms) that refuses connections at once."""
+    from peerlearn.chat import services as chat_services
+
+    settings.CHAT_ALLOW_LOCAL_WEBHOOKS = True
+    chat_services.webhook_add(
+        team=cast.platform,
+        actor=cast.alice,
+        service="slack",
+        name="#fuzz",
+        url="http://127.0.0.1:9/nothing-listens",
+        events=["session_new"],
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from peerlearn.api.models import ApiToken
 from peerlearn.capture.models import ActionItem
+from peerlearn.chat.models import ChatWebhook
 from peerlearn.gaps.models import (
     Gap,
     OnboardingStep,
@@ -89,6 +90,7 @@ def _valid_values(world: World) -> dict[str, str]:
         "pending_id": str(PendingImport.objects.values_list("pk", flat=True)[0]),
         "item_id": str(ActionItem.objects.values_list("pk", flat=True)[0]),
         "page_id": str(KbPage.objects.values_list("pk", flat=True)[0]),
+        "webhook_id": str(ChatWebhook.objects.values_list("pk", flat=True)[0]),
     }
 
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from peerlearn.api.auth import API_AUTH
 from peerlearn.api.endpoints import (
     audit,
+    chat,
     gap_duplicates,
     gap_imports,
     gap_sources,
@@ -49,4 +50,5 @@ api.add_router("", gap_sources.router)
 api.add_router("", gap_imports.router)
 api.add_router("", gap_duplicates.router)
 api.add_router("", kb.router)
+api.add_router("", chat.router)
 api.add_router("", audit.router)
