@@ -206,7 +206,16 @@ def test_registering_a_path_outside_the_roots_shows_why_and_saves_nothing(
     body = body_of(response)
     assert "Nothing was saved" in body
     assert "is outside the folders this server may read repositories from" in body
+    assert f"<code>{roots}</code>" in body  # the form says where the server may read
     assert not Repository.objects.exists()
+
+
+def test_the_register_form_says_when_no_local_folder_is_allowed(cast: Cast, settings: Any) -> None:
+    settings.KNOWLEDGE_REPOSITORY_ROOTS = []
+    response = client_for(cast.fiona).get(
+        reverse("knowledge:repository_create", args=[cast.platform.pk])
+    )
+    assert "none on this server, so only clone URLs can be registered" in body_of(response)
 
 
 def test_what_if_partial_before_any_map_is_harmless(
