@@ -26,7 +26,8 @@ _NINJA_DEFAULT_401 = AuthenticationError().message
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if str(p) not in _PARAM_SOURCES]
-    if not parts and len(loc) >= 3:  # ("body", "payload", "body"): a field named as a source
+    # A field named like a source: ("body", "payload", "body"), ("body", "file").
+    if not parts and len(loc) >= 2 and str(loc[-1]) != "payload":
         return str(loc[-1])
     return ".".join(parts) or "request"
 
