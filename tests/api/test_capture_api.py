@@ -321,3 +321,16 @@ def test_my_items_put_overdue_first_and_undated_last(
     assert [row["text"] for row in rows] == ["Late", "Tomorrow", "Next week", "Undated"]
     assert [row["overdue"] for row in rows] == [True, False, False, False]
     assert all(row["can_change"] for row in rows)
+
+
+def test_closing_without_a_body_closes_as_done(
+    cast: Cast, client_as: Callable[[str], Client]
+) -> None:
+    item = services.action_item_create(
+        team=cast.platform, created_by=cast.alice, text="X", owner=cast.bob
+    )
+    response = client_as("bob").post(
+        f"/api/action-items/{item.pk}/close", content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert json_of(response)["status"] == "done"
