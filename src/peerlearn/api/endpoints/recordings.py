@@ -223,9 +223,8 @@ def upload_recording(
     actor = api_user(request)
     session = get_capture_access(actor, session_id, CaptureAction.MANAGE).obj
     limit = next(h for h in request.upload_handlers if isinstance(h, _UploadLimit))
-    if limit.exceeded:
-        response = _too_large(limit.limit)
-        return response
+    if limit.exceeded:  # after the access check, as on the page: no hint for outsiders
+        return _too_large(limit.limit)
     if file is None:
         raise ValidationError({"file": ["Choose the recording's file."]})
     try:
