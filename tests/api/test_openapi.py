@@ -76,6 +76,26 @@ ENDPOINTS = {
     ("get", "/api/teams/{team_id}/chat-deliveries"),
     ("get", "/api/sessions/{session_id}/kb-proposal"),
     ("put", "/api/sessions/{session_id}/kb-page"),
+    ("get", "/api/sessions/{session_id}/notes"),
+    ("put", "/api/sessions/{session_id}/notes"),
+    ("get", "/api/sessions/{session_id}/notes/revisions"),
+    ("get", "/api/sessions/{session_id}/action-items"),
+    ("post", "/api/sessions/{session_id}/action-items"),
+    ("get", "/api/action-items/{item_id}"),
+    ("patch", "/api/action-items/{item_id}"),
+    ("post", "/api/action-items/{item_id}/close"),
+    ("post", "/api/action-items/{item_id}/reopen"),
+    ("get", "/api/teams/{team_id}/action-items"),
+    ("get", "/api/me/action-items"),
+    ("get", "/api/sessions/{session_id}/consent"),
+    ("put", "/api/sessions/{session_id}/consent/me"),
+    ("get", "/api/sessions/{session_id}/recording"),
+    ("post", "/api/sessions/{session_id}/recording/link"),
+    ("post", "/api/sessions/{session_id}/recording/upload"),
+    ("get", "/api/sessions/{session_id}/recording/file"),
+    ("delete", "/api/sessions/{session_id}/recording"),
+    ("get", "/api/sessions/{session_id}/transcript"),
+    ("post", "/api/sessions/{session_id}/transcript"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }
@@ -141,6 +161,18 @@ def test_imports_take_a_multipart_file(document: dict[str, Any]) -> None:
         assert set(body["required"]) == fields, path
         assert body["properties"]["file"]["format"] == "binary"
         assert {"400", "413"} <= set(operation["responses"]), path
+
+
+def test_capture_uploads_take_a_multipart_file(document: dict[str, Any]) -> None:
+    for path, refusals in [
+        ("/api/sessions/{session_id}/transcript", {"400", "409", "413"}),
+        ("/api/sessions/{session_id}/recording/upload", {"409", "413", "415"}),
+    ]:
+        operation = document["paths"][path]["post"]
+        body = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert body["required"] == ["file"], path
+        assert body["properties"]["file"]["format"] == "binary"
+        assert refusals <= set(operation["responses"]), path
 
 
 def test_every_operation_has_a_summary(document: dict[str, Any]) -> None:
