@@ -79,7 +79,8 @@ def webhook_update(request: AuthedRequest, webhook_id: int) -> HttpResponse:
 def webhook_test(request: AuthedRequest, webhook_id: int) -> HttpResponse:
     hook = get_webhook_for_user(request.user, webhook_id)
     result = services.webhook_send_test(webhook=hook, actor=request.user)
-    (messages.error if hook.failing else messages.success)(request, result)
+    # The test was sent as asked; what the chat service answered is news, not a refusal.
+    (messages.warning if hook.failing else messages.success)(request, result)
     return redirect("chat:team_webhooks", hook.team_id)
 
 
