@@ -156,4 +156,3 @@ def test_an_accepted_plan_does_not_change(
     with pytest.raises(ValidationError):
         services.plan_accept(plan=plan, actor=cast.alice)
     assert Plan.objects.get().status == PlanStatus.ACCEPTED
-

@@ -66,7 +66,7 @@ def history(
     led: dict[str, dict[int, dt.date]] = defaultdict(dict)
     co: dict[str, dict[int, dt.date]] = defaultdict(dict)
     for person_id, role, session_id, starts_at, zone in rows:
-        day = starts_at.astimezone(_zone(zone)).date()
+        day = starts_at.astimezone(zone_of(zone)).date()
         (co if role in CO_ROLES else led)[key_of(person_id)][session_id] = day
     # One day per session: a facilitator who is also its presenter led it once.
     return (
@@ -75,7 +75,7 @@ def history(
     )
 
 
-def _zone(name: str) -> dt.tzinfo:
+def zone_of(name: str) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):
@@ -157,7 +157,7 @@ def weekly_slots(
 ) -> list[Slot]:
     """`count` weekly slots from the first `weekday` on or after `start`, at the wall-clock
     time `at` in `time_zone` (so across a DST change it stays at the same local time)."""
-    zone = _zone(time_zone)
+    zone = zone_of(time_zone)
     first = start + dt.timedelta(days=(weekday - start.weekday()) % 7)
     slots = []
     for week in range(count):

@@ -290,7 +290,7 @@ def plan_entry_update(
 
 
 def _where(entry: PlanEntry) -> str:
-    return f"{entry.starts_at.astimezone(inputs._zone(entry.time_zone)):%Y-%m-%d} “{entry.topic}”"
+    return f"{entry.starts_at.astimezone(inputs.zone_of(entry.time_zone)):%Y-%m-%d} “{entry.topic}”"
 
 
 def _messages(error: ValidationError) -> str:

@@ -52,6 +52,7 @@ def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
         "team": team,
         "page": page,
         "can_manage": access.allows(TeamAction.MANAGE),
+        "can_plan": access.allows(TeamAction.FACILITATE),
     }
     template = "web/team.html#members" if request.htmx else "web/team.html"
     return render(request, template, context)
