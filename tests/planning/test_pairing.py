@@ -52,7 +52,8 @@ def test_a_round_pairs_an_author_with_who_needs_the_area(cast: Cast, billing: Re
     assert pairs[0].learner == cast.bob
     assert pairs[0].expert in (cast.alice, cast.fiona)
     assert pairs[0].area == "src/billing/"
-    assert made.number == 1 and made.unmatched == []
+    assert made.number == 1
+    assert made.unmatched == []
 
 
 def test_a_decline_re_matches_the_learner(cast: Cast, billing: Repository) -> None:
@@ -67,7 +68,8 @@ def test_a_decline_re_matches_the_learner(cast: Cast, billing: Repository) -> No
     # Declined by the second expert too: nobody is left, bob waits.
     services.pairing_respond(pairing=again, person=cast.bob, answer="decline")
     made.refresh_from_db()
-    assert made.pairings.count() == 2 and made.unmatched == [cast.bob.pk]
+    assert made.pairings.count() == 2
+    assert made.unmatched == [cast.bob.pk]
 
 
 def test_both_yes_accepts_and_only_the_two_answer(cast: Cast, billing: Repository) -> None:
@@ -90,7 +92,8 @@ def test_the_cooldown_keeps_a_pair_apart_for_the_next_rounds(
         made = services.pairing_round_run(team=cast.platform, actor=cast.alice, rules=rules)
         experts.append(made.pairings.get().expert_id)
     # With a cooldown of one round, bob meets the other expert next time.
-    assert experts[0] != experts[1] and experts[1] != experts[2]
+    assert experts[0] != experts[1]
+    assert experts[1] != experts[2]
 
 
 def test_bad_rules_are_refused(cast: Cast, billing: Repository) -> None:

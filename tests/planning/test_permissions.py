@@ -163,7 +163,8 @@ def test_members_see_the_accepted_plan_and_only_their_own_pairings(cast: Cast) -
     pair = Pair(str(cast.alice.pk), str(cast.fiona.pk), "lib/", 1.0)
     theirs = _store(made, Round((pair,), (), 1.0))[0]
     pairing = bob.get(reverse("planning:pairing", args=[cast.platform.pk])).content.decode()
-    assert "Your pairings" in pairing and "Fiona" in pairing
+    assert "Your pairings" in pairing
+    assert "Fiona" in pairing
     assert "lib/" not in pairing  # alice and fiona's pair is not bob's business
     answer = reverse("planning:answer", args=[theirs.pk])
     assert bob.post(answer, {"answer": "decline"}).status_code == 404

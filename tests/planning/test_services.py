@@ -27,7 +27,8 @@ def test_a_proposal_fills_every_slot_with_a_reason(
     plan = propose(options=PlanOptions(max_share=0.5))
     entries = list(plan.entries.all())
     assert plan.status == PlanStatus.DRAFT
-    assert len(entries) == 4 and plan.unfilled == []
+    assert len(entries) == 4
+    assert plan.unfilled == []
     billing = next(e for e in entries if e.gap_id == gaps["billing"].pk)
     # alice authors all of billing; bob changes it without authoring: they pair.
     assert billing.facilitator == cast.alice
@@ -65,7 +66,8 @@ def test_accepting_creates_sessions_with_roles_and_gap_links(
     billing = plan.entries.get(gap=gaps["billing"])
     assert billing.session is not None
     pair = dict(SessionRole.objects.filter(session=billing.session).values_list("role", "person"))
-    assert pair["expert"] == cast.alice.pk and pair["learner"] == cast.bob.pk
+    assert pair["expert"] == cast.alice.pk
+    assert pair["learner"] == cast.bob.pk
 
 
 def test_a_refused_entry_leaves_nothing_written(
@@ -83,7 +85,8 @@ def test_a_refused_entry_leaves_nothing_written(
         services.plan_accept(plan=plan, actor=cast.alice)
     assert "needs a link to a real change" in str(refused.value)
     assert entry.topic in str(refused.value)
-    assert not Session.objects.exists() and not GapSession.objects.exists()
+    assert not Session.objects.exists()
+    assert not GapSession.objects.exists()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     assert not Gap.objects.filter(status="planned").exists()
@@ -102,7 +105,8 @@ def test_re_planning_keeps_the_accepted_sessions(
     for entry in fixed:
         assert entry.topic == kept[entry.session_id].topic
         assert entry.facilitator_id == kept[entry.session_id].facilitator_id
-    assert fixed and again.entries.count() + len(again.unfilled) == 6
+    assert fixed
+    assert again.entries.count() + len(again.unfilled) == 6
     # The kept gaps are planned now: the new weeks say why they stay empty.
     assert all(u["reason"] for u in again.unfilled)
     assert not again.entries.filter(fixed=False, gap__in=[e.gap_id for e in fixed]).exists()
@@ -143,7 +147,8 @@ def test_a_lead_edits_an_entry_with_a_team_member_only(
         services.plan_entry_update(facilitator=cast.charlie, **fields)
     assert "facilitator" in refused.value.message_dict
     updated = services.plan_entry_update(facilitator=cast.bob, **fields)
-    assert updated.facilitator == cast.bob and updated.topic == "Billing, slowly"
+    assert updated.facilitator == cast.bob
+    assert updated.topic == "Billing, slowly"
     assert "Changed by Alice." in updated.reason
 
 

@@ -156,15 +156,15 @@ def rotation_view(team: Team, *, now: dt.datetime | None = None) -> RotationView
     co: Counter[str] = Counter()
     names: dict[str, str] = {}
     for session in sessions:
-        roles = session.leading  # type: ignore[attr-defined]
+        roles = session.leading
         leads = {
             inputs.key_of(r.person_id): r.person.name for r in roles if r.role in inputs.LEAD_ROLES
         }
         cos = {
             inputs.key_of(r.person_id): r.person.name for r in roles if r.role in inputs.CO_ROLES
         }
-        led.update(leads)
-        co.update(cos)
+        led.update(leads.keys())
+        co.update(cos.keys())
         names.update(leads | cos)
         turns.append(Turn(session, list(leads.values()), list(cos.values())))
     people = inputs.team_people(team, now=moment)
@@ -222,7 +222,7 @@ def pairing_rounds(team: Team, viewer: User, *, sees_all: bool) -> list[RoundVie
     return [
         RoundView(
             r,
-            r.shown,  # type: ignore[attr-defined]
+            r.shown,
             [names[pk] for pk in r.unmatched if pk in names],
         )
         for r in rounds

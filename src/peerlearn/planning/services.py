@@ -102,7 +102,9 @@ def plan_propose(
     )
     kept = inputs.kept_entries(team, now=moment)
     fixed = [inputs.fixed_item(entry) for entry in kept]
-    people = inputs.team_people(team, now=moment, skip_sessions=[e.session_id for e in kept])
+    people = inputs.team_people(
+        team, now=moment, skip_sessions=[e.session_id for e in kept if e.session_id]
+    )
     knowledge = team_knowledge(team)
     topics = inputs.team_topics(team, knowledge, members=[p.key for p in people])
     slots = inputs.weekly_slots(
