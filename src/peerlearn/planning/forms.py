@@ -23,7 +23,7 @@ from peerlearn.validation import HardenedFormMixin
 
 FORMAT_CHOICES = [(key, formats.FORMATS[key].name) for key in PLANNER_FORMATS]
 DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class ProposeForm(AttachMixin, HardenedFormMixin, forms.Form):
