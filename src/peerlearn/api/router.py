@@ -14,6 +14,7 @@ from peerlearn.api.endpoints import (
     kb,
     me,
     members,
+    planning,
     repositories,
     series,
     sessions,
@@ -49,4 +50,5 @@ api.add_router("", gap_sources.router)
 api.add_router("", gap_imports.router)
 api.add_router("", gap_duplicates.router)
 api.add_router("", kb.router)
+api.add_router("", planning.router)
 api.add_router("", audit.router)
