@@ -113,6 +113,7 @@ def world(
     settings.CAPTURE_RECORDINGS_DIR = tmp_path / "recordings"
     _capture(cast, session, held)
     _chat(cast, settings)
+    _planning(cast)
     return World(cast, session, series, repository, token, invited)
 
 
@@ -185,3 +186,19 @@ def _backlog(cast: Cast, session: Session) -> None:
         file_name="retro.csv",
         data=b"Title,Votes\nKafka lag,2\n",
     )
+
+
+def _planning(cast: Cast) -> None:
+    """Every planning form: a draft plan (accept, edit an entry; the propose form is on the
+    planning page) and a pairing of alice's to answer (the round form is on its page)."""
+    from peerlearn.engines.planning import Pair, Round
+    from peerlearn.planning import services as planning_services
+    from peerlearn.planning.models import PairingRound
+    from peerlearn.planning.pairing_services import _store
+
+    start = timezone.localdate() + dt.timedelta(days=7)
+    planning_services.plan_propose(
+        team=cast.platform, actor=cast.alice, start=start, weekday=2, at=dt.time(11), count=2
+    )
+    made = PairingRound.objects.create(team=cast.platform, number=1, rules={"capacity": 1})
+    _store(made, Round((Pair(str(cast.alice.pk), str(cast.bob.pk), "src/", 1.0),), (), 1.0))

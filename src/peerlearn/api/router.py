@@ -16,6 +16,7 @@ from peerlearn.api.endpoints import (
     kb,
     me,
     members,
+    planning,
     recordings,
     repositories,
     series,
@@ -56,4 +57,5 @@ api.add_router("", kb.router)
 api.add_router("", chat.router)
 api.add_router("", capture.router)
 api.add_router("", recordings.router)
+api.add_router("", planning.router)
 api.add_router("", audit.router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "peerlearn.capture",
     "peerlearn.kb",
     "peerlearn.chat",
+    "peerlearn.planning",
     "peerlearn.audit",
     # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
     "peerlearn.people.admin_config.OperatorAdminConfig",

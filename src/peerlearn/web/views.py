@@ -56,6 +56,7 @@ def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
         "can_manage": can_manage,
         # A lead learns here that the team's chat stopped getting notifications.
         "failing_webhooks": failing_webhook_names(team) if can_manage and not request.htmx else [],
+        "can_plan": access.allows(TeamAction.FACILITATE),
     }
     template = "web/team.html#members" if request.htmx else "web/team.html"
     return render(request, template, context)
