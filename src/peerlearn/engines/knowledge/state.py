@@ -16,8 +16,13 @@ from typing import Any
 
 from .gcpause import gc_paused
 
-# 2: one flat integer list per file (1: a list per contributor; still read).
-STATE_VERSION = 2
+# 3: version 2 plus the renames followed for branch changes to an old name. States of
+# versions 1 and 2 are refused: they were made while such changes were lost, so only a
+# full read gives the right counters.
+STATE_VERSION = 3
+# Renames followed from an old name, at most: a chain longer than any real history's
+# guards against a cycle the map could hold after odd merges.
+_MAX_RENAME_HOPS = 64
 
 
 @dataclass(slots=True)
@@ -41,6 +46,9 @@ class HistoryState:
     first_commit_at: list[int] = field(default_factory=list)
     last_commit_at: list[int] = field(default_factory=list)
     files: dict[str, FileRecord] = field(default_factory=dict)
+    # old path -> the path its file was renamed to. A branch that forked before a rename
+    # still changes the old name; merged later, those changes belong to the renamed file.
+    renamed: dict[str, str] = field(default_factory=dict)
     _index: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     # -- replaying history -------------------------------------------------------------
@@ -73,10 +81,23 @@ class HistoryState:
             self.last_commit_at[ident] = authored_at
         self.commits_read += 1
 
+    def live_path(self, path: str) -> str | None:
+        """`path` if a file lives there, else where the renames made since lead (a change
+        made on a branch to a file's old name), else None."""
+        files, renamed = self.files, self.renamed
+        found: str | None = path
+        for _ in range(_MAX_RENAME_HOPS):
+            if found is None or found in files:
+                return found
+            found = renamed.get(found)
+        return None
+
     def add(self, ident: int, path: str, at: int) -> None:
         record = self.files.get(path)
         if record is None:
             # A creation: first authorship, and (as in the reference tool) not a delivery.
+            # The path is a new file's now, no longer an old name to follow.
+            self.renamed.pop(path, None)
             self.sequence += 1
             self.files[path] = FileRecord({ident: [self.sequence, 0]}, at)
             return
@@ -85,6 +106,10 @@ class HistoryState:
 
     def modify(self, ident: int, path: str, at: int) -> None:
         record = self.files.get(path)
+        if record is None and self.renamed:
+            live = self.live_path(path)
+            if live is not None:
+                record = self.files[live]
         if record is None:
             # History we did not see (before --since, or deleted on another branch):
             # the first change seen plays the creator and is also a delivery.
@@ -100,12 +125,16 @@ class HistoryState:
             record.last_change_at = at
 
     def delete(self, path: str) -> None:
+        # A branch deleting a file another branch renamed meanwhile is a conflict git
+        # asks a person to resolve; the renamed file stays until a commit deletes it.
         self.files.pop(path, None)
 
     def rename(self, ident: int, old: str, new: str, at: int) -> None:
-        record = self.files.pop(old, None)
-        if record is not None:
-            self.files[new] = record
+        source = self.live_path(old)
+        if source is not None:
+            self.files[new] = self.files.pop(source)
+            self.renamed[source] = new
+        self.renamed.pop(new, None)
         # The reference tool counts a rename as a delivery by whoever renamed the file.
         self.modify(ident, new, at)
 
@@ -133,14 +162,20 @@ class HistoryState:
             "first_commit_at": self.first_commit_at,
             "last_commit_at": self.last_commit_at,
             "files": files,
+            "renamed": self.renamed,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HistoryState:
-        """Read a saved state of version 2 or 1 (older states load unchanged); any other
-        version, or a malformed state, raises ValueError (callers then analyse in full)."""
+        """Read a saved state of the current version; any other version, or a malformed
+        state, raises ValueError (callers then analyse in full)."""
         version = data.get("version") if isinstance(data, dict) else None
-        if version not in (1, STATE_VERSION):
+        if version in (1, 2):
+            raise ValueError(
+                f"knowledge state version {version} predates following renames for changes "
+                "merged from branches: analysing in full"
+            )
+        if version != STATE_VERSION:
             raise ValueError(f"unsupported knowledge state version {version!r}")
         with gc_paused():
             try:
@@ -174,26 +209,20 @@ class HistoryState:
             raise ValueError("identity lists of different lengths")
         state._index = {pair: index for index, pair in enumerate(identities)}
         files = state.files
-        if version == 1:
-            for path, (last_change_at, contributors) in data["files"].items():
-                files[path] = FileRecord(
-                    {int(ident): [int(first), int(dl)] for ident, first, dl in contributors},
-                    int(last_change_at),
-                )
-        else:
-            saved = data["files"]
-            # One C-level pass rejects anything but integers (json gives ints for ours).
-            array("q", chain.from_iterable(saved.values()))
-            for path, flat in saved.items():
-                numbers = iter(flat)
-                last_change_at = next(numbers)
-                files[path] = FileRecord(
-                    {
-                        ident: [first, dl]
-                        for ident, first, dl in zip(numbers, numbers, numbers, strict=True)
-                    },
-                    last_change_at,
-                )
+        saved = data["files"]
+        # One C-level pass rejects anything but integers (json gives ints for ours).
+        array("q", chain.from_iterable(saved.values()))
+        for path, flat in saved.items():
+            numbers = iter(flat)
+            last_change_at = next(numbers)
+            files[path] = FileRecord(
+                {ident: [first, dl] for ident, first, dl in zip(numbers, numbers, numbers, strict=True)},
+                last_change_at,
+            )
+        renamed = data["renamed"]
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in renamed.items()):
+            raise ValueError("renames that are not paths")
+        state.renamed = dict(renamed)
         known: set[int] = set()
         for record in files.values():
             known.update(record.contributors)
