@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from .exclusions import ExclusionRules
 from .gcpause import gc_paused
 from .history import ProgressCallback, read_history
-from .identity import IdentityOptions, People, Person, resolve_people
+from .identity import Bot, IdentityOptions, People, Person, resolve_people
 from .islands import DirectorySummary, Island, knowledge_islands, summarise_directories
 from .model import FileAuthorship, Scores, merge_entries, score_entries
 from .state import HistoryState
@@ -50,6 +50,7 @@ class KnowledgeMap:
     exclusion_rules: dict[str, list[str]]
     bots: tuple[str, ...]
     commits_analysed: int
+    bot_details: tuple[Bot, ...] = ()  # each bot left out, its commits and the rule matched
 
     def person(self, key: str) -> Person | None:
         return next((p for p in self.people if p.key == key), None)
@@ -224,4 +225,5 @@ def _assemble(
         exclusion_rules=options.exclusions.describe(),
         bots=tuple(resolved.bots),
         commits_analysed=state.commits_read,
+        bot_details=tuple(resolved.bot_details),
     )

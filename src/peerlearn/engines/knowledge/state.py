@@ -216,7 +216,10 @@ class HistoryState:
             numbers = iter(flat)
             last_change_at = next(numbers)
             files[path] = FileRecord(
-                {ident: [first, dl] for ident, first, dl in zip(numbers, numbers, numbers, strict=True)},
+                {
+                    ident: [first, dl]
+                    for ident, first, dl in zip(numbers, numbers, numbers, strict=True)
+                },
                 last_change_at,
             )
         renamed = data["renamed"]
