@@ -120,13 +120,16 @@ def test_default_patterns_recognise_bots_and_say_why(identity: str) -> None:
     assert people.people == []
     (bot,) = people.bot_details
     assert (bot.identity, bot.commits) == (identity, 122)
-    assert bot.pattern and bot.why and bot.why != "a pattern set for this repository"
+    assert bot.pattern
+    assert bot.why
+    assert bot.why != "a pattern set for this repository"
 
 
 @pytest.mark.parametrize("identity", PEOPLE)
 def test_default_patterns_leave_people_alone(identity: str) -> None:
     people = resolve_people([_split(identity)], [1], [0], [0], IdentityOptions())
-    assert len(people.people) == 1 and not people.bots
+    assert len(people.people) == 1
+    assert not people.bots
 
 
 def test_a_custom_pattern_is_named_as_such() -> None:

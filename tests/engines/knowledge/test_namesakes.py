@@ -65,7 +65,8 @@ def test_the_alias_file_keeps_namesakes_apart(repo: GitRepo) -> None:
     repo.commit("Alex Kim <akim@two.example>", write={"b.py": text(5, "b")})
     assert len(_people(repo)) == 1  # same full name: merged by default
     rules = parse_alias_rules("Alex Kim <alex@one.example> != <akim@two.example>\n")
-    assert rules.apart and not rules.joins
+    assert rules.apart
+    assert not rules.joins
     people = _people(repo, IdentityOptions().with_alias_rules(rules))
     assert set(people) == {"alex@one.example", "akim@two.example"}
     assert all(not p.merges for p in people.values())  # type: ignore[attr-defined]
