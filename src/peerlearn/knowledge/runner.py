@@ -59,8 +59,16 @@ def options_from(fields: Mapping[str, Any]) -> AnalysisOptions:
         identity=IdentityOptions(bot_patterns=bots).with_alias_rules(
             parse_alias_rules(fields["aliases"])
         ),
-        exclusions=ExclusionRules(extra_patterns=lines_of(fields["extra_exclusions"])),
+        exclusions=exclusion_rules(lines_of(fields["extra_exclusions"])),
     )
+
+
+def exclusion_rules(lines: tuple[str, ...]) -> ExclusionRules:
+    """The exclusions field: globs to leave out, and `!glob` for paths to keep whatever
+    the rules (vendored by name or by evidence, generated, binary) say."""
+    keep = tuple(line[1:].strip() for line in lines if line.startswith("!") and line[1:].strip())
+    leave = tuple(line for line in lines if not line.startswith("!"))
+    return ExclusionRules(extra_patterns=leave, include_patterns=keep)
 
 
 @dataclass

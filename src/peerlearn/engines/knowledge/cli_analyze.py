@@ -38,6 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--exclude", action="append", default=[], metavar="GLOB", help="also leave out paths"
     )
     parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="keep paths whatever the exclusion rules say (vendored by name or evidence, …)",
+    )
+    parser.add_argument(
         "--no-default-exclusions",
         action="store_true",
         help="keep vendored, generated and binary files",
@@ -88,6 +95,8 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
         generated_patterns=base.generated_patterns,
         binary_extensions=base.binary_extensions,
         extra_patterns=tuple(args.exclude),
+        include_patterns=tuple(args.include),
+        evidence=base.evidence,
     )
     return AnalysisOptions(
         since=parse_date(args.since) if args.since else None,

@@ -32,6 +32,9 @@ class FileRecord:
     # identity index -> [sequence number of its first event here, deliveries]
     contributors: dict[int, list[int]] = field(default_factory=dict)
     last_change_at: int = 0
+    # The contributors whose every change here came from a sync or vendoring commit
+    # (history.SYNC_SUBJECT); None while there is none (nearly every file).
+    synced: set[int] | None = None
 
 
 @dataclass(slots=True)
@@ -49,6 +52,7 @@ class HistoryState:
     # old path -> the path its file was renamed to. A branch that forked before a rename
     # still changes the old name; merged later, those changes belong to the renamed file.
     renamed: dict[str, str] = field(default_factory=dict)
+    syncing: bool = field(default=False, repr=False)  # replaying a sync commit's changes
     _index: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     # -- replaying history -------------------------------------------------------------
@@ -99,7 +103,9 @@ class HistoryState:
             # The path is a new file's now, no longer an old name to follow.
             self.renamed.pop(path, None)
             self.sequence += 1
-            self.files[path] = FileRecord({ident: [self.sequence, 0]}, at)
+            self.files[path] = FileRecord(
+                {ident: [self.sequence, 0]}, at, {ident} if self.syncing else None
+            )
             return
         # An add over a live path (parallel branches both adding it) counts as a change.
         self.modify(ident, path, at)
@@ -119,10 +125,25 @@ class HistoryState:
         if entry is None:
             self.sequence += 1
             record.contributors[ident] = [self.sequence, 1]
+            if self.syncing:
+                if record.synced is None:
+                    record.synced = set()
+                record.synced.add(ident)
         else:
             entry[1] += 1
+            if record.synced is not None and not self.syncing:
+                self.unsync(record, ident)
         if at > record.last_change_at:
             record.last_change_at = at
+
+    @staticmethod
+    def unsync(record: FileRecord, ident: int) -> None:
+        """`ident` changed the file outside a sync commit: not only syncs any more."""
+        synced = record.synced
+        if synced is not None:
+            synced.discard(ident)
+            if not synced:
+                record.synced = None  # as a saved and loaded record has it
 
     def delete(self, path: str) -> None:
         # A branch deleting a file another branch renamed meanwhile is a conflict git
@@ -143,12 +164,14 @@ class HistoryState:
     def to_dict(self) -> dict[str, Any]:
         """The saved form (version 2): each file is one flat list of integers,
         `[last change, identity, first event, deliveries, identity, ...]`, which loads in
-        a fraction of the time of one small list per contributor (version 1)."""
+        a fraction of the time of one small list per contributor (version 1). A
+        contributor in `synced` is written as -(identity + 1)."""
         files: dict[str, list[int]] = {}
         for path, record in self.files.items():
             flat = [record.last_change_at]
+            synced = record.synced
             for ident, (first, deliveries) in record.contributors.items():
-                flat += (ident, first, deliveries)
+                flat += (-ident - 1 if synced and ident in synced else ident, first, deliveries)
             files[path] = flat
         return {
             "version": STATE_VERSION,
@@ -229,6 +252,9 @@ class HistoryState:
         known: set[int] = set()
         for record in files.values():
             known.update(record.contributors)
+        if known and min(known) < 0:
+            _decode_synced(files)
+            known = {ident if ident >= 0 else -ident - 1 for ident in known}
         if known and (min(known) < 0 or max(known) >= count):
             raise ValueError("counters of an unknown identity")
         return state
@@ -245,3 +271,15 @@ class HistoryState:
             except ValueError as error:  # json.JSONDecodeError is a ValueError
                 raise ValueError(f"knowledge state is not JSON: {error}") from None
             return cls.from_dict(data)
+
+
+def _decode_synced(files: dict[str, FileRecord]) -> None:
+    """Turn the saved -(identity + 1) of synced contributors back into identities."""
+    for record in files.values():
+        contributors = record.contributors
+        if min(contributors, default=0) >= 0:
+            continue
+        record.contributors = {(i if i >= 0 else -i - 1): v for i, v in contributors.items()}
+        record.synced = {-i - 1 for i in contributors if i < 0}
+        if len(record.contributors) != len(contributors):
+            raise ValueError("a contributor saved twice")
