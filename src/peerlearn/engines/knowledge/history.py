@@ -25,12 +25,15 @@ ProgressCallback = Callable[[int], None]
 
 # A commit that copies code in from elsewhere, by its subject as git's %f gives it
 # (words joined by "-"): "Sync typeshed (#1)", "Vendor pip 23.1", "Update vendored
-# packages", "Re-vendor six". Only the start of the subject counts: "Fix sync bug" is
-# the team's own work. Files only ever changed by such commits (or by bots) are evidence
-# of a vendored tree (exclusions.py). Part of the state: changing it needs a new version.
+# packages", "Re-vendor six", "Mypybot: sync typeshed", "chore: sync schemas". Only the
+# start of the subject counts (after a bot's name or a chore/ci/deps/build prefix):
+# "Fix sync bug" is the team's own work. Files only ever changed by such commits (or by
+# bots) are evidence of a vendored tree (evidence.py). Part of the state: changing it
+# needs a new state version.
 SYNC_SUBJECT = re.compile(
-    rb"(?i)(re-?)?(sync|vendor|import-upstream|update-vendored|upgrade-vendored"
-    rb"|bump-vendored|update-bundled|update-third-party|vendored)(ed|ing|s)?([-._]|$)"
+    rb"(?i)([a-z0-9]*bot-|chore-|ci-|deps-|build-|automated-|auto-)?"
+    rb"(re-?)?(sync|vendor|import-upstream|update-vendored|upgrade-vendored"
+rb"|bump-vendored|update-bundled|update-third-party|vendored)(ed|ing|s)?([-._]|$)"
 )
 
 

@@ -33,7 +33,9 @@ class FileRecord:
     contributors: dict[int, list[int]] = field(default_factory=dict)
     last_change_at: int = 0
     # The contributors whose every change here came from a sync or vendoring commit
-    # (history.SYNC_SUBJECT); None while there is none (nearly every file).
+    # (history.SYNC_SUBJECT); creating the file is not a change, so its creator is in
+    # it once the creation was a sync or their later changes all were. None while there
+    # is none (nearly every file).
     synced: set[int] | None = None
 
 
@@ -130,9 +132,14 @@ class HistoryState:
                     record.synced = set()
                 record.synced.add(ident)
         else:
-            entry[1] += 1
-            if record.synced is not None and not self.syncing:
+            if self.syncing:
+                if entry[1] == 0:  # they only created it (outside a sync) until now
+                    if record.synced is None:
+                        record.synced = set()
+                    record.synced.add(ident)
+            elif record.synced is not None:
                 self.unsync(record, ident)
+            entry[1] += 1
         if at > record.last_change_at:
             record.last_change_at = at
 
