@@ -97,4 +97,4 @@ def test_vendored_trees_are_the_topmost_with_enough_evidence() -> None:
     assert vendored_trees(paths, marked) == [("a/b", 10, 10)]
     marked.update({p: "bot-only" for p in paths if p.startswith("a/c/")})
     assert vendored_trees(paths, marked) == [("a", 20, 20)]
-    assert vendored_trees(paths[:9], {p: "synced" for p in paths[:9]}) == []  # too few files
+    assert vendored_trees(paths[:9], dict.fromkeys(paths[:9], "synced")) == []  # too few files

@@ -33,7 +33,7 @@ ProgressCallback = Callable[[int], None]
 SYNC_SUBJECT = re.compile(
     rb"(?i)([a-z0-9]*bot-|chore-|ci-|deps-|build-|automated-|auto-)?"
     rb"(re-?)?(sync|vendor|import-upstream|update-vendored|upgrade-vendored"
-rb"|bump-vendored|update-bundled|update-third-party|vendored)(ed|ing|s)?([-._]|$)"
+    rb"|bump-vendored|update-bundled|update-third-party|vendored)(ed|ing|s)?([-._]|$)"
 )
 
 
