@@ -104,11 +104,33 @@ def _searchable(text: str) -> str:
 def bot_rules(
     identities: Sequence[tuple[str, str]], patterns: Sequence[str]
 ) -> list[tuple[str, str] | None]:
-    """For each (name, email): (the first pattern that matched, why), or None: a person."""
+    """For each (name, email): (the first pattern that matched, why), or None: a person.
+
+    One search per identity with all patterns joined (nearly every identity is a person,
+    and each call into RE2 costs microseconds: on flask's 833 identities eight separate
+    searches took 27 ms); the patterns one by one only for the few that match."""
     compiled = [(pattern, compile_bot_pattern(pattern)) for pattern in patterns]
+    if not compiled:
+        return [None] * len(identities)
+    try:
+        joined = compile_bot_pattern_unbounded("|".join(f"(?:{p})" for p in patterns))
+    except ValueError:  # too big together: one by one
+        joined = None
     found: list[tuple[str, str] | None] = []
     for name, email in identities:
         text = _searchable(f"{name} <{email}>")
+        if joined is not None and not joined.search(text):
+            found.append(None)
+            continue
         match = next((pattern for pattern, rx in compiled if rx.search(text)), None)
         found.append(None if match is None else (match, _WHY.get(match, CUSTOM_RULE)))
     return found
+
+
+def compile_bot_pattern_unbounded(pattern: str) -> _Searcher:
+    """`compile_bot_pattern` without the length limit (for patterns already checked)."""
+    try:
+        compiled: _Searcher = re2.compile(pattern, _re2_options())
+    except (re2.error, UnicodeEncodeError):
+        raise ValueError("refused") from None
+    return compiled

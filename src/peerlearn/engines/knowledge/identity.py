@@ -282,10 +282,13 @@ def resolve_people(
                 merges.append((found[0], other, "alias file", f"line {line}"))
 
     by_key: dict[tuple[str, str], int] = {}
+    placeholders: set[str] = set()
     for index in humans:
         name, email = identities[index]
         address = email.strip().casefold()
-        if options.merge_by_email and address and not is_placeholder_email(address):
+        if address and is_placeholder_email(address):
+            placeholders.add(address)
+        if options.merge_by_email and address and address not in placeholders:
             _join(groups, by_key, ("email", address), index, merges, "same e-mail address")
         normalised = normalise_name(name)
         if options.merge_by_name and is_full_name(normalised):
@@ -309,7 +312,13 @@ def resolve_people(
     built = [
         (
             _person(
-                indexes, identities, commits, first_commit_at, last_commit_at, links.get(root, [])
+                indexes,
+                identities,
+                commits,
+                first_commit_at,
+                last_commit_at,
+                links.get(root, []),
+                placeholders,
             ),
             indexes,
         )
@@ -389,6 +398,7 @@ def _person(
     first_commit_at: Sequence[int],
     last_commit_at: Sequence[int],
     merges: list[Merge],
+    placeholders: set[str],
 ) -> Person:
     names: dict[str, int] = {}
     emails: dict[str, int] = {}
@@ -401,7 +411,9 @@ def _person(
     primary_name = _most_used(names)
     # A placeholder address is nobody's: the key is then the name (made unique later).
     primary_email = _most_used(
-        {email: n for email, n in emails.items() if not is_placeholder_email(email)}
+        {email: n for email, n in emails.items() if email not in placeholders}
+        if placeholders
+        else emails
     )
     return Person(
         key=primary_email or f"name:{normalise_name(primary_name)}",
