@@ -269,3 +269,30 @@ def test_repository_page_matches_accounts_whose_address_is_not_ascii(
     body = body_of(client_for(cast.alice).get(page(repository)))
     people = body[body.index('id="people-heading"') :]
     assert ">Bob</a>" in people
+
+
+def test_pages_say_who_was_merged_who_is_a_bot_and_what_was_left_out(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    repo = recent_repo(roots / "merged")
+    repo.commit(ALICE, write={"app.py": text(5)})
+    repo.commit("Alice Liddell <alice@home.example>", write={"app.py": text(6)})
+    repo.commit(
+        "typeshed sync bot <sync@example.org>",
+        write={f"stubs/s{i}.pyi": text(3, f"s{i}") for i in range(10)},
+    )
+    repository = register(str(repo.path), kind="local", name="merged")
+    client = client_for(cast.bob)
+    body = body_of(client.get(page(repository)))
+    assert "Identities merged into one person: 1" in body
+    assert "same full name: alice liddell" in body
+    assert 'typeshed sync bot &lt;sync@example.org&gt; <span class="muted">— 1 commit;' in body
+    assert "10 files under <code>stubs/</code>: a vendored tree" in body
+    person = body_of(client.get(page(repository, "person"), {"key": "alice@example.com"}))
+    assert "Taken for one person because" in person
+    assert "(same full name: alice liddell)" in person
+
+    kept = register(str(repo.path), kind="local", name="kept", extra_exclusions="!stubs/*\n")
+    body = body_of(client.get(page(kept)))
+    assert "under <code>stubs/</code>" not in body
+    assert "Kept whatever the rules say</dt><dd>stubs/*" in body
