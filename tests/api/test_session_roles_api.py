@@ -46,7 +46,8 @@ def field_errors(response: Any) -> dict[str, str]:
 def refused(response: Any, expected: int) -> None:
     assert response.status_code == expected, response.content[:300]
     body = json_of(response)
-    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
 
 
 def roles_of(session: Session) -> list[tuple[str, int]]:
@@ -268,7 +269,8 @@ def test_record_attendance_bad_input_is_422_naming_the_field(
 
     assert response.status_code == 422, response.content
     message = json_of(response)["message"]
-    assert message.startswith(field) and words in message
+    assert message.startswith(field)
+    assert words in message
     assert attendance_of(held_session) == []
     assert Session.objects.get(pk=held_session.pk).status == "scheduled"
 
