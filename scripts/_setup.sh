@@ -53,8 +53,10 @@ pl_apt_install() {
   fi
 }
 
+# pl_setup_venv [app|dev]: "dev" (the default) adds the test and lint tools; "app" (the
+# demo) installs only what the application needs to run. A venv with "dev" serves both.
 pl_setup_venv() {
-  local python stamp want
+  local python stamp want have kind="${1:-dev}" spec
   cd "$pl_root"
   if [ ! -x .venv/bin/python ]; then
     python="$(pl_find_python)"
@@ -63,10 +65,14 @@ pl_setup_venv() {
   fi
   stamp=.venv/.peerlearn-installed
   want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "Installing peerlearn and its dependencies into .venv"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
-    echo "$want" > "$stamp"
+  have="$(cat "$stamp" 2>/dev/null || true)"
+  if [ "$have" = "$want:dev" ] || [ "$have" = "$want:$kind" ] || [ "$have" = "$want" ]; then
+    return 0
   fi
+  spec="."
+  [ "$kind" = "dev" ] && spec=".[dev]"
+  echo "Installing peerlearn and its dependencies into .venv ($kind)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$spec"
+  echo "$want:$kind" > "$stamp"
 }

@@ -25,6 +25,8 @@ from django.http import Http404
 
 from peerlearn.capture.access import get_action_item_access, get_action_item_for_change
 from peerlearn.capture.models import ActionItem
+from peerlearn.chat.access import get_webhook_for_user
+from peerlearn.chat.models import ChatWebhook
 from peerlearn.gaps.access import (
     GapAction,
     get_gap_for_user,
@@ -47,6 +49,14 @@ from peerlearn.knowledge.models import Repository
 from peerlearn.people.access import get_membership_for_user, get_team_for_user
 from peerlearn.people.models import Membership, Team, User
 from peerlearn.people.roles import TeamAction
+from peerlearn.planning.access import (
+    get_entry_for_change,
+    get_pairing_access,
+    get_pairing_for_answer,
+    get_plan_access,
+    get_plan_for_change,
+)
+from peerlearn.planning.models import Pairing, PairingRound, Plan, PlanEntry, PlanStatus
 from peerlearn.schedule.access import SessionAction, get_series_for_user, get_session_for_user
 from peerlearn.schedule.models import Audience
 from tests.conftest import Cast
@@ -143,10 +153,66 @@ def _action_item(cast: Cast, team: Team) -> int:
     return ActionItem.objects.create(team=team, text="Write the runbook").pk
 
 
+def _webhook(cast: Cast, team: Team) -> int:
+    hook = ChatWebhook.objects.create(
+        team=team, service="slack", name="#x", url="https://hooks.slack.com/services/T/B/x"
+    )
+    return hook.pk
+
+
 def _fetch_action_item(user: Any, pk: object, level: str) -> object:
     if level == "view":
         return get_action_item_access(user, pk).obj
     return get_action_item_for_change(user, pk)  # nobody owns it: facilitators only
+
+
+def _plan(status: str) -> Callable[[Cast, Team], int]:
+    def make(cast: Cast, team: Team) -> int:
+        day = dt.date(2030, 3, 6)
+        return Plan.objects.create(team=team, status=status, horizon_start=day, horizon_end=day).pk
+
+    return make
+
+
+def _fetch_plan(user: Any, pk: object, level: str) -> object:
+    if level == "view":
+        return get_plan_access(user, pk).obj
+    return get_plan_for_change(user, pk)
+
+
+def _entry(cast: Cast, team: Team) -> int:
+    plan = Plan.objects.get(pk=_plan(PlanStatus.DRAFT)(cast, team))
+    return PlanEntry.objects.create(
+        plan=plan,
+        team=team,
+        starts_at=dt.datetime(2030, 3, 6, 12, tzinfo=dt.UTC),
+        minutes=45,
+        topic="Tracing",
+        format="lunch_and_learn",
+    ).pk
+
+
+def _pairing(cast: Cast, team: Team) -> int:
+    # fiona (expert) and bob (learner); abroad, zed with himself (the only one there).
+    expert, learner = (cast.zed, cast.zed) if team == cast.foreign_team else (cast.fiona, cast.bob)
+    made = PairingRound.objects.create(team=team, number=1)
+    return Pairing.objects.create(
+        round=made, team=team, expert=expert, learner=learner, area="src/", weight=1.0
+    ).pk
+
+
+def _fetch_pairing(user: Any, pk: object, level: str) -> object:
+    if level == "view":
+        return get_pairing_access(user, pk).obj
+    return get_pairing_for_answer(user, pk)
+
+
+# Planners and the pair see a pairing (here: everyone in the team, bob and fiona being
+# the pair); only the pair answers it.
+PAIR_RULE: dict[str, dict[str, object]] = {
+    "view": TEAM_RULE["view"],
+    "answer": {**TEAM_RULE["view"], "olga": FORBIDDEN, "alice": FORBIDDEN},
+}
 
 
 _GAP_LEVEL = {"view": GapAction.VIEW, "facilitate": GapAction.TRIAGE, "manage": GapAction.DECIDE}
@@ -215,6 +281,31 @@ KINDS = [
         _fetch_action_item,
         {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
     ),
+    Kind(
+        "chat webhook",
+        _webhook,
+        lambda u, pk, lv: get_webhook_for_user(u, pk),
+        {"manage": TEAM_RULE["manage"]},
+    ),
+    Kind(
+        "draft plan",
+        _plan(PlanStatus.DRAFT),
+        _fetch_plan,
+        {"view": TEAM_RULE["facilitate"], "facilitate": TEAM_RULE["facilitate"]},
+    ),
+    Kind(
+        "accepted plan",
+        _plan(PlanStatus.ACCEPTED),
+        _fetch_plan,
+        {"view": TEAM_RULE["view"], "facilitate": TEAM_RULE["facilitate"]},
+    ),
+    Kind(
+        "plan entry",
+        _entry,
+        lambda u, pk, lv: get_entry_for_change(u, pk),
+        {"facilitate": TEAM_RULE["facilitate"]},
+    ),
+    Kind("pairing", _pairing, _fetch_pairing, PAIR_RULE),
     Kind("1:1 note", _note, lambda u, pk, lv: get_note_for_user(u, pk), AUTHOR_ONLY),
     Kind("teaching offer", _offer, lambda u, pk, lv: get_own_offer(u, pk), MAKER_ONLY),
     Kind("pending import", _pending, lambda u, pk, lv: get_own_pending_import(u, pk), AUTHOR_ONLY),

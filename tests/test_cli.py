@@ -184,6 +184,7 @@ def test_demo_serves_logins_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         assert f"http://127.0.0.1:{port}/" in output
         assert "alice" in output
         assert "peerlearn-demo" in output
+        assert f"Local git repositories under {os.getcwd()} can be registered" in output
         body = _get_when_up(f"http://127.0.0.1:{port}/accounts/login/")
         assert "Log in" in body
     finally:

@@ -138,3 +138,16 @@ def test_hardened_form_applies_the_rule_of_each_kind_of_field() -> None:
         }
     )
     assert good.is_valid(), good.errors
+
+
+def test_help_text_is_shown_as_text_not_markup() -> None:
+    from django import forms
+
+    from peerlearn.validation import HardenedFormMixin
+
+    class Form(HardenedFormMixin, forms.Form):
+        who = forms.CharField(help_text="Matched against “Name <email>”.")
+
+    html = str(Form()["who"].help_text)
+    assert html == "Matched against “Name &lt;email&gt;”."
+    assert str(Form().as_div()).count("&lt;email&gt;") == 1  # escaped once, not twice

@@ -183,6 +183,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     address = f"http://{args.host}:{port}"
     os.environ["PEERLEARN_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("PEERLEARN_BASE_URL", address)
+    # So a person trying it can map a repository of their own: those under the folder
+    # the demo was started from (unless the environment names other folders).
+    os.environ.setdefault("PEERLEARN_REPOSITORY_ROOTS", os.getcwd())
     _setup_django()
     from django.core.management import call_command
 
@@ -200,7 +203,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"\npeerlearn demo is running at {address}/\n"
         f"Log in as one of these (password: {DEMO_PASSWORD}):\n"
         + "\n".join(f"  {username:<10} {description}" for username, description in logins)
-        + f"\nMail is written to {data_dir / 'outbox'}. Press Ctrl-C to stop.\n",
+        + f"\nMail is written to {data_dir / 'outbox'}. Local git repositories under "
+        f"{os.environ['PEERLEARN_REPOSITORY_ROOTS']} can be registered on a team's Knowledge "
+        "map page. Press Ctrl-C to stop.\n",
         flush=True,
     )
     return _supervise(processes)

@@ -29,6 +29,7 @@ class PeriodicJob:
 
 def periodic_jobs() -> tuple[PeriodicJob, ...]:
     from peerlearn.capture.tasks import send_weekly_digests
+    from peerlearn.chat.tasks import deliver_chat_notifications, queue_chat_reminders
     from peerlearn.gaps.tasks import refresh_all_signals
     from peerlearn.knowledge.tasks import recover_abandoned_analyses
     from peerlearn.schedule.tasks import send_due_reminders
@@ -41,6 +42,8 @@ def periodic_jobs() -> tuple[PeriodicJob, ...]:
         PeriodicJob(recover_abandoned_analyses, dt.timedelta(minutes=10)),
         PeriodicJob(refresh_all_signals, dt.timedelta(hours=6)),
         PeriodicJob(send_weekly_digests, dt.timedelta(hours=1)),
+        PeriodicJob(queue_chat_reminders, dt.timedelta(hours=1)),
+        PeriodicJob(deliver_chat_notifications, dt.timedelta(minutes=2)),  # retries
     )
 
 

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.html import conditional_escape
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
@@ -195,6 +196,9 @@ def harden_form(form: forms.BaseForm) -> None:
 
 
 def _harden_field(field: forms.Field) -> None:
+    # Django puts help text into the page unescaped: "Name <email>" would vanish as a
+    # tag. Help text here is plain text; text already marked safe is left as it is.
+    field.help_text = conditional_escape(field.help_text) if field.help_text else ""
     validators: list[Any] = []
     if isinstance(field, forms.URLField):
         validators.append(web_url_validator)

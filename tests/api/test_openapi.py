@@ -81,8 +81,44 @@ ENDPOINTS = {
     ("get", "/api/teams/{team_id}/kb-pages"),
     ("get", "/api/kb-pages/{page_id}"),
     ("delete", "/api/kb-pages/{page_id}"),
+    ("get", "/api/teams/{team_id}/chat-webhooks"),
+    ("post", "/api/teams/{team_id}/chat-webhooks"),
+    ("patch", "/api/chat-webhooks/{webhook_id}"),
+    ("delete", "/api/chat-webhooks/{webhook_id}"),
+    ("post", "/api/chat-webhooks/{webhook_id}/test"),
+    ("get", "/api/teams/{team_id}/chat-deliveries"),
     ("get", "/api/sessions/{session_id}/kb-proposal"),
     ("put", "/api/sessions/{session_id}/kb-page"),
+    ("get", "/api/sessions/{session_id}/notes"),
+    ("put", "/api/sessions/{session_id}/notes"),
+    ("get", "/api/sessions/{session_id}/notes/revisions"),
+    ("get", "/api/sessions/{session_id}/action-items"),
+    ("post", "/api/sessions/{session_id}/action-items"),
+    ("get", "/api/action-items/{item_id}"),
+    ("patch", "/api/action-items/{item_id}"),
+    ("post", "/api/action-items/{item_id}/close"),
+    ("post", "/api/action-items/{item_id}/reopen"),
+    ("get", "/api/teams/{team_id}/action-items"),
+    ("get", "/api/me/action-items"),
+    ("get", "/api/sessions/{session_id}/consent"),
+    ("put", "/api/sessions/{session_id}/consent/me"),
+    ("get", "/api/sessions/{session_id}/recording"),
+    ("post", "/api/sessions/{session_id}/recording/link"),
+    ("post", "/api/sessions/{session_id}/recording/upload"),
+    ("get", "/api/sessions/{session_id}/recording/file"),
+    ("delete", "/api/sessions/{session_id}/recording"),
+    ("get", "/api/sessions/{session_id}/transcript"),
+    ("post", "/api/sessions/{session_id}/transcript"),
+    ("post", "/api/teams/{team_id}/plans"),
+    ("get", "/api/teams/{team_id}/plans"),
+    ("get", "/api/plans/{plan_id}"),
+    ("patch", "/api/plan-entries/{entry_id}"),
+    ("post", "/api/plans/{plan_id}/accept"),
+    ("get", "/api/teams/{team_id}/rotation"),
+    ("post", "/api/teams/{team_id}/pairing-rounds"),
+    ("get", "/api/teams/{team_id}/pairing-rounds"),
+    ("post", "/api/pairings/{pairing_id}/accept"),
+    ("post", "/api/pairings/{pairing_id}/decline"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }
@@ -148,6 +184,18 @@ def test_imports_take_a_multipart_file(document: dict[str, Any]) -> None:
         assert set(body["required"]) == fields, path
         assert body["properties"]["file"]["format"] == "binary"
         assert {"400", "413"} <= set(operation["responses"]), path
+
+
+def test_capture_uploads_take_a_multipart_file(document: dict[str, Any]) -> None:
+    for path, refusals in [
+        ("/api/sessions/{session_id}/transcript", {"400", "409", "413"}),
+        ("/api/sessions/{session_id}/recording/upload", {"409", "413", "415"}),
+    ]:
+        operation = document["paths"][path]["post"]
+        body = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert body["required"] == ["file"], path
+        assert body["properties"]["file"]["format"] == "binary"
+        assert refusals <= set(operation["responses"]), path
 
 
 def test_every_operation_has_a_summary(document: dict[str, Any]) -> None:

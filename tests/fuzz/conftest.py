@@ -112,6 +112,8 @@ def world(
     _backlog(cast, session)
     settings.CAPTURE_RECORDINGS_DIR = tmp_path / "recordings"
     _capture(cast, session, held)
+    _chat(cast, settings)
+    _planning(cast)
     return World(cast, session, series, repository, token, invited)
 
 
@@ -150,6 +152,21 @@ def _capture(cast: Cast, session: Session, held: Session) -> None:
     )
 
 
+def _chat(cast: Cast, settings: Any) -> None:
+    """A chat webhook (its edit, test and remove forms) that refuses connections at once."""
+    from peerlearn.chat import services as chat_services
+
+    settings.CHAT_ALLOW_LOCAL_WEBHOOKS = True
+    chat_services.webhook_add(
+        team=cast.platform,
+        actor=cast.alice,
+        service="slack",
+        name="#fuzz",
+        url="http://127.0.0.1:9/nothing-listens",
+        events=["session_new"],
+    )
+
+
 def _backlog(cast: Cast, session: Session) -> None:
     """A gap of every kind of form: one to edit, vote, merge and link (with a session to
     unlink), an offer to take back, a lead's 1:1 note, an onboarding step and a pending
@@ -169,3 +186,19 @@ def _backlog(cast: Cast, session: Session) -> None:
         file_name="retro.csv",
         data=b"Title,Votes\nKafka lag,2\n",
     )
+
+
+def _planning(cast: Cast) -> None:
+    """Every planning form: a draft plan (accept, edit an entry; the propose form is on the
+    planning page) and a pairing of alice's to answer (the round form is on its page)."""
+    from peerlearn.engines.planning import Pair, Round
+    from peerlearn.planning import services as planning_services
+    from peerlearn.planning.models import PairingRound
+    from peerlearn.planning.pairing_services import _store
+
+    start = timezone.localdate() + dt.timedelta(days=7)
+    planning_services.plan_propose(
+        team=cast.platform, actor=cast.alice, start=start, weekday=2, at=dt.time(11), count=2
+    )
+    made = PairingRound.objects.create(team=cast.platform, number=1, rules={"capacity": 1})
+    _store(made, Round((Pair(str(cast.alice.pk), str(cast.bob.pk), "src/", 1.0),), (), 1.0))

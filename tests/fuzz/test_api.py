@@ -23,6 +23,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from peerlearn.planning.models import Pairing, Plan, PlanEntry
 from peerlearn.schedule.models import Series
 from peerlearn.schedule.selectors import series_slots, series_with_rows
 from peerlearn.validation import MAX_ID
@@ -144,6 +145,9 @@ def _ids(world: World) -> dict[str, list[str]]:
         "series_id": [str(world.series.pk)],
         "repository_id": [str(world.repository.pk)],
         "occurrence": [_first_date(world)],
+        "plan_id": [str(pk) for pk in Plan.objects.values_list("pk", flat=True)[:1]],
+        "entry_id": [str(pk) for pk in PlanEntry.objects.values_list("pk", flat=True)[:1]],
+        "pairing_id": [str(pk) for pk in Pairing.objects.values_list("pk", flat=True)[:1]],
     }
 
 

@@ -73,6 +73,11 @@ MAIN_FORMS = {
     "gaps:notes",
     "gaps:onboarding_mark",
     "gaps:suggestion_decide",
+    "planning:propose",
+    "planning:accept",
+    "planning:entry_edit",
+    "planning:pairing_run",
+    "planning:answer",
 }
 
 CSV_HEADER = "username,email,display_name,team,role,joined_on,time_zone\n"

@@ -15,6 +15,7 @@ import pytest
 
 from peerlearn.api.models import ApiToken
 from peerlearn.capture.models import ActionItem
+from peerlearn.chat.models import ChatWebhook
 from peerlearn.gaps.models import (
     Gap,
     OnboardingStep,
@@ -25,6 +26,7 @@ from peerlearn.gaps.models import (
 )
 from peerlearn.kb.models import KbPage
 from peerlearn.people.models import Membership
+from peerlearn.planning.models import Pairing, Plan, PlanEntry
 from peerlearn.schedule.models import CalendarFeed
 from peerlearn.schedule.selectors import occurrence_key
 from tests.fuzz.conftest import World
@@ -89,6 +91,10 @@ def _valid_values(world: World) -> dict[str, str]:
         "pending_id": str(PendingImport.objects.values_list("pk", flat=True)[0]),
         "item_id": str(ActionItem.objects.values_list("pk", flat=True)[0]),
         "page_id": str(KbPage.objects.values_list("pk", flat=True)[0]),
+        "webhook_id": str(ChatWebhook.objects.values_list("pk", flat=True)[0]),
+        "plan_id": str(Plan.objects.values_list("pk", flat=True)[0]),
+        "entry_id": str(PlanEntry.objects.values_list("pk", flat=True)[0]),
+        "pairing_id": str(Pairing.objects.values_list("pk", flat=True)[0]),
     }
 
 
@@ -113,6 +119,10 @@ SHOW_ONLY = {
     "gaps:backlog",
     "gaps:gap",
     "gaps:suggestions",
+    "planning:home",
+    "planning:plan",
+    "planning:rotation",
+    "planning:pairing",
 }
 
 

@@ -38,8 +38,10 @@ def test_demo_repository_is_analysed_with_islands_orphans_renames_and_bots() -> 
     # Created by frank as scripts/release.sh; the rename keeps him its creator.
     assert "frank@northwind.example" in authors["pipeline/release.sh"]
     assert "vendor/retry/retry.py" not in authors
-    assert data["excluded_files"] == {"generated": 1, "vendored": 1}
+    # A file only dependabot ever touched is counted as left out, not silently dropped.
+    assert data["excluded_files"] == {"bot-only": 1, "generated": 1, "vendored": 1}
     assert data["bots"] == ["dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"]
+    assert [b["why"] for b in data["bot_rules"]] == ["a GitHub App ([bot] in the name or address)"]
     islands = {(i["path"], i["person"]) for i in data["islands"]}
     assert ("services/deploy", "alice@northwind.example") in islands
     billing = next(d for d in data["directories"] if d["path"] == "legacy/billing")

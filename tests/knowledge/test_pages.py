@@ -206,7 +206,16 @@ def test_registering_a_path_outside_the_roots_shows_why_and_saves_nothing(
     body = body_of(response)
     assert "Nothing was saved" in body
     assert "is outside the folders this server may read repositories from" in body
+    assert f"<code>{roots}</code>" in body  # the form says where the server may read
     assert not Repository.objects.exists()
+
+
+def test_the_register_form_says_when_no_local_folder_is_allowed(cast: Cast, settings: Any) -> None:
+    settings.KNOWLEDGE_REPOSITORY_ROOTS = []
+    response = client_for(cast.fiona).get(
+        reverse("knowledge:repository_create", args=[cast.platform.pk])
+    )
+    assert "none on this server, so only clone URLs can be registered" in body_of(response)
 
 
 def test_what_if_partial_before_any_map_is_harmless(
@@ -260,3 +269,30 @@ def test_repository_page_matches_accounts_whose_address_is_not_ascii(
     body = body_of(client_for(cast.alice).get(page(repository)))
     people = body[body.index('id="people-heading"') :]
     assert ">Bob</a>" in people
+
+
+def test_pages_say_who_was_merged_who_is_a_bot_and_what_was_left_out(
+    cast: Cast, roots: Path, register: Register
+) -> None:
+    repo = recent_repo(roots / "merged")
+    repo.commit(ALICE, write={"app.py": text(5)})
+    repo.commit("Alice Liddell <alice@home.example>", write={"app.py": text(6)})
+    repo.commit(
+        "typeshed sync bot <sync@example.org>",
+        write={f"stubs/s{i}.pyi": text(3, f"s{i}") for i in range(10)},
+    )
+    repository = register(str(repo.path), kind="local", name="merged")
+    client = client_for(cast.bob)
+    body = body_of(client.get(page(repository)))
+    assert "Identities merged into one person: 1" in body
+    assert "same full name: alice liddell" in body
+    assert 'typeshed sync bot &lt;sync@example.org&gt; <span class="muted">— 1 commit;' in body
+    assert "10 files under <code>stubs/</code>: a vendored tree" in body
+    person = body_of(client.get(page(repository, "person"), {"key": "alice@example.com"}))
+    assert "Taken for one person because" in person
+    assert "(same full name: alice liddell)" in person
+
+    kept = register(str(repo.path), kind="local", name="kept", extra_exclusions="!stubs/*\n")
+    body = body_of(client.get(page(kept)))
+    assert "under <code>stubs/</code>" not in body
+    assert "Kept whatever the rules say</dt><dd>stubs/*" in body

@@ -34,8 +34,9 @@ PINNED = {
     # window, sessions in the window, their roles; active gaps with the viewer's votes,
     # the viewer's offers to teach; the viewer's open action items; the newest pages
     "dashboard": 11,
-    # session, person, team with the lead's role, member count, a page of members
-    "team": 5,
+    # session, person, team with the lead's role, member count, a page of members, the
+    # team's failing chat webhooks (leads only)
+    "team": 6,
     # session, person, team with the lead's role, members with their accounts
     "members": 4,
     # session, person, team with role, series (the page's list too) with skips, rows in

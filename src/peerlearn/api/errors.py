@@ -26,6 +26,9 @@ _NINJA_DEFAULT_401 = AuthenticationError().message
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if str(p) not in _PARAM_SOURCES]
+    # A field named like a source: ("body", "payload", "body"), ("body", "file").
+    if not parts and len(loc) >= 2 and str(loc[-1]) != "payload":
+        return str(loc[-1])
     return ".".join(parts) or "request"
 
 

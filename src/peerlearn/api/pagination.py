@@ -6,7 +6,8 @@ The response says where the reader is (`page`, `page_size`) next to ninja's `ite
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -50,3 +51,25 @@ class Page(PageNumberPagination):
         result["page"] = pagination.page
         result["page_size"] = page_size
         return result
+
+
+class Mapped[M, Out](Sequence[Out]):
+    """Rows of a queryset, each turned into its answer by `out`, only for the page asked
+    for: for answers that depend on who asks (ninja would otherwise read each row with
+    the schema alone). `Page` counts it with one COUNT query."""
+
+    def __init__(self, rows: QuerySet[Any], out: Callable[[M], Out]) -> None:
+        self.rows = rows
+        self.out = out
+
+    def __len__(self) -> int:
+        return self.rows.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Out: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Out]: ...
+    def __getitem__(self, index: int | slice) -> Out | list[Out]:
+        if isinstance(index, slice):
+            return [self.out(row) for row in self.rows[index]]
+        return self.out(self.rows[index])

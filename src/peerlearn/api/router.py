@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from peerlearn.api.auth import API_AUTH
 from peerlearn.api.endpoints import (
     audit,
+    capture,
+    chat,
     gap_duplicates,
     gap_imports,
     gap_sources,
@@ -15,6 +17,8 @@ from peerlearn.api.endpoints import (
     me,
     members,
     occurrences,
+    planning,
+    recordings,
     repositories,
     repository_writes,  # noqa: F401  (on repositories.router)
     series,
@@ -28,7 +32,8 @@ api = NinjaAPI(
     title="peerlearn API",
     version="1",
     description=(
-        "Teams, people, sessions, series, repositories and the peer-learning program. "
+        "Teams, people, sessions, series, repositories, session capture (notes, action items, "
+        "recordings, transcripts) and the peer-learning program. "
         "Authenticate with a personal API token (`Authorization: Bearer pl_…`, create one "
         "at /account/tokens/) or, from "
         "the browser, with your session (unsafe methods then need the `X-CSRFToken` "
@@ -54,4 +59,8 @@ api.add_router("", gap_sources.router)
 api.add_router("", gap_imports.router)
 api.add_router("", gap_duplicates.router)
 api.add_router("", kb.router)
+api.add_router("", chat.router)
+api.add_router("", capture.router)
+api.add_router("", recordings.router)
+api.add_router("", planning.router)
 api.add_router("", audit.router)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "peerlearn.gaps",
     "peerlearn.capture",
     "peerlearn.kb",
+    "peerlearn.chat",
+    "peerlearn.planning",
     "peerlearn.audit",
     # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
     "peerlearn.people.admin_config.OperatorAdminConfig",
@@ -254,6 +256,10 @@ CAPTURE_RECORDINGS_DIR = Path(
 CAPTURE_RECORDING_MAX_MB = env_int("PEERLEARN_RECORDING_MAX_MB", 2048, minimum=1)
 # A faster-whisper model folder: local transcription of recordings (off when empty).
 CAPTURE_WHISPER_MODEL_DIR = env_str("PEERLEARN_WHISPER_MODEL_DIR", "")
+
+# Chat webhooks to this machine or a private address (a Mattermost on the LAN): off, so a
+# team lead cannot make the server post into the internal network (engines.chat).
+CHAT_ALLOW_LOCAL_WEBHOOKS = env_bool("PEERLEARN_CHAT_ALLOW_LOCAL_WEBHOOKS", False)
 
 LOGGING = {
     "version": 1,

@@ -37,5 +37,7 @@ urlpatterns = [
     path("", include("peerlearn.gaps.urls")),
     path("", include("peerlearn.capture.urls")),
     path("", include("peerlearn.kb.urls")),
+    path("", include("peerlearn.chat.urls")),
+    path("", include("peerlearn.planning.urls")),
     path("", include("peerlearn.web.urls")),
 ]

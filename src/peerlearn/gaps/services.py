@@ -74,8 +74,10 @@ def gap_create(
     evidence: Mapping[str, Any] | None = None,
     signal_strength: float = 0.0,
     created_at: dt.datetime | None = None,
+    announce: bool = True,
 ) -> Gap:
-    """A new open gap. `raised_by=None` writes no person at all (anonymous, 1:1, signal)."""
+    """A new open gap. `raised_by=None` writes no person at all (anonymous, 1:1, signal).
+    `announce=False` (a whole file imported at once) posts nothing to the team's chat."""
     if source not in GapSource.values:
         raise ValidationError({"source": [f"Not a source: {source[:40]!r}."]})
     if raised_by is not None:
@@ -110,6 +112,10 @@ def gap_create(
         audit_record(
             actor=raised_by, organisation=team.organisation_id, action="gap.create", target=gap
         )
+    if announce:
+        from peerlearn.chat.events import gap_created
+
+        gap_created(gap)
     return gap
 
 

@@ -109,6 +109,7 @@ def gaps_import(
                 gap_create(
                     team=team,
                     raised_by=actor,
+                    announce=False,  # one file, not a message per line
                     title=item.title,
                     description=item.description,
                     source=source,

@@ -40,7 +40,8 @@ class RepositoryOptionsForm(HardenedFormMixin, forms.Form):
         required=False,
         widget=TEXTAREA,
         help_text="E.g. docs/* or *.snap — added to the default exclusions (vendored, "
-        "generated, binary).",
+        "generated, binary, files only bots or sync commits changed). A line starting with "
+        "! keeps paths whatever the rules say: !mypy/typeshed/*",
     )
     bot_patterns = forms.CharField(
         label="Bot patterns (regular expressions, one a line)",
@@ -54,7 +55,8 @@ class RepositoryOptionsForm(HardenedFormMixin, forms.Form):
         required=False,
         widget=TEXTAREA,
         help_text="One person a line, identities joined by “=”: "
-        "Robert Tables <bobby@example.com> = <rt@laptop.local> = Bobby T",
+        "Robert Tables <bobby@example.com> = <rt@laptop.local> = Bobby T. "
+        "“!=” keeps identities apart: Alex <alex@one.example> != Alex <alex@two.example>",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -31,6 +31,8 @@ TREE_NODES = 300
 ISLANDS_SHOWN = 50
 PEOPLE_SHOWN = 100
 TREE_AUTHORS_SHOWN = 3
+MERGES_SHOWN = 200  # identity merges listed on the repository page
+BOTS_SHOWN = 50
 
 
 def dumps_map(knowledge: KnowledgeMap) -> str:
@@ -160,6 +162,11 @@ def overview_data(data: dict[str, Any]) -> dict[str, Any]:
     for node in tree:
         shown.update(node["active_authors"])
         shown.add(node["main_author"])
+    merges = [
+        {"key": p["key"], "name": p["name"], **merge}
+        for p in ranked
+        for merge in p.get("merges", [])
+    ]
     return {
         "version": OVERVIEW_VERSION,
         "active_since": data["active_since"],
@@ -178,6 +185,11 @@ def overview_data(data: dict[str, Any]) -> dict[str, Any]:
         "excluded_files": data["excluded_files"],
         "exclusion_rules": data["exclusion_rules"],
         "bots": data["bots"],
+        # Results stored before these were recorded have none: the page says nothing then.
+        "bot_rules": data.get("bot_rules", [])[:BOTS_SHOWN],
+        "left_out": data.get("left_out", []),
+        "merges": merges[:MERGES_SHOWN],
+        "merges_total": len(merges),
     }
 
 

@@ -36,9 +36,8 @@ from peerlearn.engines.knowledge import (
     IdentityOptions,
     KnowledgeError,
     analyze_repository,
-    parse_alias_file,
 )
-from peerlearn.engines.knowledge.identity import DEFAULT_BOT_PATTERNS
+from peerlearn.engines.knowledge.identity import DEFAULT_BOT_PATTERNS, parse_alias_rules
 from peerlearn.knowledge.result import dumps_map
 
 WATCH_INTERVAL = 0.2
@@ -57,9 +56,19 @@ def options_from(fields: Mapping[str, Any]) -> AnalysisOptions:
     return AnalysisOptions(
         active_months=fields["active_months"],
         prune_truck_factor=fields["prune_truck_factor"],
-        identity=IdentityOptions(bot_patterns=bots, aliases=parse_alias_file(fields["aliases"])),
-        exclusions=ExclusionRules(extra_patterns=lines_of(fields["extra_exclusions"])),
+        identity=IdentityOptions(bot_patterns=bots).with_alias_rules(
+            parse_alias_rules(fields["aliases"])
+        ),
+        exclusions=exclusion_rules(lines_of(fields["extra_exclusions"])),
     )
+
+
+def exclusion_rules(lines: tuple[str, ...]) -> ExclusionRules:
+    """The exclusions field: globs to leave out, and `!glob` for paths to keep whatever
+    the rules (vendored by name or by evidence, generated, binary) say."""
+    keep = tuple(line[1:].strip() for line in lines if line.startswith("!") and line[1:].strip())
+    leave = tuple(line for line in lines if not line.startswith("!"))
+    return ExclusionRules(extra_patterns=leave, include_patterns=keep)
 
 
 @dataclass

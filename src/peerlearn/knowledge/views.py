@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -62,7 +63,10 @@ def repository_create(request: AuthedRequest, team_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{repository.name} is registered; its analysis is queued.")
             return redirect("knowledge:repository", repository.pk)
-    return render(request, "knowledge/repository_form.html", {"form": form, "team": team})
+    # Facilitators register local paths, so they are told where the server may read.
+    roots = list(settings.KNOWLEDGE_REPOSITORY_ROOTS)
+    context = {"form": form, "team": team, "roots": roots}
+    return render(request, "knowledge/repository_form.html", context)
 
 
 @login_required

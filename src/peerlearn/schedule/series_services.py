@@ -105,8 +105,10 @@ def _claim_protected_slot(series: Series) -> None:
 
 
 def announce_series_after_commit(series: Series) -> None:
+    from peerlearn.chat.events import series_announced
     from peerlearn.schedule.tasks import send_series_invitations
 
+    series_announced(series)  # the team's chat notification, queued in this transaction
     series_id, sequence = series.pk, series.sequence
     transaction.on_commit(lambda: send_series_invitations.enqueue(series_id, sequence))
 

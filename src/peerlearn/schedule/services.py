@@ -111,11 +111,14 @@ def _touch_series(session: Session) -> None:
 
 
 def announce_after_commit(session: Session) -> None:
-    """Queue the invitation (REQUEST) or cancellation (CANCEL) once the change is saved."""
+    """Queue the invitation (REQUEST) or cancellation (CANCEL) once the change is saved,
+    and the team's chat notification."""
+    from peerlearn.chat.events import session_announced
     from peerlearn.schedule.tasks import send_session_invitations
 
     if session.status == SessionStatus.PROPOSED:
         return
+    session_announced(session)  # queued in this transaction, sent after it
     session_id, sequence = session.pk, session.sequence
     transaction.on_commit(lambda: send_session_invitations.enqueue(session_id, sequence))
 

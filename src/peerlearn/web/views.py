@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from peerlearn.capture.selectors import my_open_items
+from peerlearn.chat.selectors import failing_webhook_names
 from peerlearn.gaps.dashboard import dashboard_gaps
 from peerlearn.kb.selectors import newest_pages
 from peerlearn.people.access import get_team_access
@@ -48,10 +49,14 @@ def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
         "role", "joined_on", "user", *(f"user__{n}" for n in (*NAME_FIELDS, "time_zone"))
     )
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    can_manage = access.allows(TeamAction.MANAGE)
     context = {
         "team": team,
         "page": page,
-        "can_manage": access.allows(TeamAction.MANAGE),
+        "can_manage": can_manage,
+        # A lead learns here that the team's chat stopped getting notifications.
+        "failing_webhooks": failing_webhook_names(team) if can_manage and not request.htmx else [],
+        "can_plan": access.allows(TeamAction.FACILITATE),
     }
     template = "web/team.html#members" if request.htmx else "web/team.html"
     return render(request, template, context)

@@ -88,3 +88,39 @@ def test_analyze_needs_no_django_settings(small: GitRepo) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["truck_factor"]["value"] == 1
+
+
+def test_what_was_left_out_and_why_is_said(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit(ALICE, write={"app.py": "a\n"})
+    repo.commit(
+        "pytest bot <pytestbot@gmail.com>",
+        write={f"vendor_stubs/s{i}.pyi": f"{i}\n" for i in range(10)},
+    )
+    repo.commit("Bob Builder <bob@work.example>", write={"app.py": "b\n"})
+    repo.commit("bob builder <bob@home.example>", write={"app.py": "c\n"})
+    aliases = tmp_path / "aliases.txt"
+    aliases.write_text("<bob@work.example> != <bob@home.example>\n", encoding="utf-8")
+
+    assert main(["analyze", str(repo.path)]) == 0
+    out = capsys.readouterr().out
+    assert "10 files under vendor_stubs/: a vendored tree" in out
+    assert "pytest bot <pytestbot@gmail.com>: 1 commits (the name has the word bot" in out
+    assert "People with several identities merged: 1" in out
+
+    assert main(["analyze", str(repo.path), "--format", "json", "--alias-file", str(aliases)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {p["key"] for p in data["people"]} == {
+        "alice@example.com",
+        "bob@work.example",
+        "bob@home.example",
+    }
+    assert data["bot_rules"][0]["identity"] == "pytest bot <pytestbot@gmail.com>"
+    assert data["left_out"][0]["path"] == "vendor_stubs"
+
+    assert main(["analyze", str(repo.path), "--format", "json", "--include", "vendor_stubs/*"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # No longer a vendored tree; no person ever touched those files, so none authors them.
+    assert [(e["reason"], e["files"]) for e in data["left_out"]] == [("bot-only", 10)]
+    assert data["exclusion_rules"]["include_patterns"] == ["vendor_stubs/*"]

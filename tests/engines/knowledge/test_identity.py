@@ -45,8 +45,8 @@ def test_same_normalised_name_is_one_person(repo: GitRepo) -> None:
 
 
 def test_merged_aliases_add_up_on_a_file(repo: GitRepo) -> None:
-    repo.commit("Bob <bob@work.example>", write={"a.py": text(5)})
-    repo.commit("bob <bob@home.example>", write={"a.py": text(5) + "x\n"})
+    repo.commit("Bob Builder <bob@work.example>", write={"a.py": text(5)})
+    repo.commit("bob  builder <bob@home.example>", write={"a.py": text(5) + "x\n"})
     entry = analyze_repository(repo.path, now=NOW).map.files[0]
     assert len(entry.authorships) == 1
     assert entry.authorships[0].first_author

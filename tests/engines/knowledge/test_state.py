@@ -1,4 +1,4 @@
-"""The saved state: what dumps writes loads back, older versions still load, junk is refused."""
+"""The saved state: what dumps writes loads back, older versions and junk are refused."""
 
 from __future__ import annotations
 
@@ -20,42 +20,37 @@ def _state(repo: GitRepo) -> HistoryState:
     return analyze_repository(repo.path, now=NOW).state
 
 
-def _version_1(state: HistoryState) -> dict[str, Any]:
-    """The format written before version 2: one [identity, first, deliveries] per entry."""
-    data = state.to_dict()
-    data["version"] = 1
-    data["files"] = {
-        path: [
-            record.last_change_at,
-            [[ident, first, dl] for ident, (first, dl) in record.contributors.items()],
-        ]
-        for path, record in state.files.items()
-    }
-    return data
-
-
 def test_dumps_then_loads_gives_the_same_state(repo: GitRepo) -> None:
     state = _state(repo)
     again = HistoryState.loads(state.dumps())
     assert again.to_dict() == state.to_dict()
     assert again.files == state.files
-    assert json.loads(state.dumps())["version"] == 2
+    assert json.loads(state.dumps())["version"] == 3
 
 
-def test_a_version_1_state_still_loads(repo: GitRepo) -> None:
+def test_renames_are_saved_and_followed_after_loading(repo: GitRepo) -> None:
     state = _state(repo)
-    old = HistoryState.loads(json.dumps(_version_1(state)))
-    assert old.to_dict() == state.to_dict()
-    repo.commit(ALICE, write={"src/c.py": text(5, "b") + "more\n"})
-    updated = analyze_repository(repo.path, previous=old, now=NOW)
-    assert updated.incremental
-    assert updated.map == analyze_repository(repo.path, now=NOW).map
+    assert state.renamed == {"src/b.py": "src/c.py"}
+    again = HistoryState.loads(state.dumps())
+    assert again.renamed == state.renamed
+    assert again.live_path("src/b.py") == "src/c.py"
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_state_from_before_renames_were_followed_is_refused(repo: GitRepo, version: int) -> None:
+    # Those states lost branch changes to old names: only a full read puts them back.
+    data = _state(repo).to_dict()
+    data["version"] = version
+    with pytest.raises(ValueError, match="analysing in full"):
+        HistoryState.loads(json.dumps(data))
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda d: d.update(version=3),
+        lambda d: d.update(version=4),
+        lambda d: d.pop("renamed"),
+        lambda d: d["renamed"].update({"a.py": 1}),
         lambda d: d.pop("version"),
         lambda d: d.pop("identities"),
         lambda d: d["files"].update({"x.py": [1, 0, 1]}),  # a torn record
@@ -72,7 +67,7 @@ def test_an_unusable_state_is_refused_with_a_value_error(repo: GitRepo, damage: 
         HistoryState.loads(json.dumps(data))
 
 
-@pytest.mark.parametrize("junk", ["", "not json", "[]", "null", '{"version": 2}'])
+@pytest.mark.parametrize("junk", ["", "not json", "[]", "null", '{"version": 3}'])
 def test_junk_is_refused_with_a_value_error(junk: str) -> None:
     with pytest.raises(ValueError, match="knowledge state"):
         HistoryState.loads(junk)

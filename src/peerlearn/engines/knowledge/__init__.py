@@ -10,8 +10,17 @@ Pure Python (no Django). The web app and the CLI call:
 
 from .analysis import AnalysisOptions, AnalysisRun, KnowledgeMap, analyze_repository, build_map
 from .errors import EmptyHistory, GitFailed, KnowledgeError, NotAGitRepository, ShallowRepository
+from .evidence import LeftOut
 from .exclusions import ExclusionRules
-from .identity import IdentityOptions, Person, parse_alias_file
+from .identity import (
+    AliasRules,
+    Bot,
+    IdentityOptions,
+    Merge,
+    Person,
+    parse_alias_file,
+    parse_alias_rules,
+)
 from .islands import DirectorySummary, Island
 from .model import Authorship, FileAuthorship, degree_of_authorship
 from .serialise import map_to_dict
@@ -19,9 +28,11 @@ from .state import HistoryState
 from .truck_factor import TruckFactor, WhatIf, truck_factor, what_if
 
 __all__ = [
+    "AliasRules",
     "AnalysisOptions",
     "AnalysisRun",
     "Authorship",
+    "Bot",
     "DirectorySummary",
     "EmptyHistory",
     "ExclusionRules",
@@ -32,6 +43,8 @@ __all__ = [
     "Island",
     "KnowledgeError",
     "KnowledgeMap",
+    "LeftOut",
+    "Merge",
     "NotAGitRepository",
     "Person",
     "ShallowRepository",
@@ -42,6 +55,7 @@ __all__ = [
     "degree_of_authorship",
     "map_to_dict",
     "parse_alias_file",
+    "parse_alias_rules",
     "truck_factor",
     "what_if",
 ]

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from .evidence import BOT_ONLY, SYNCED, VENDORED_TREE, LeftOut, in_tree, left_out, vendored_trees
 from .exclusions import ExclusionRules
 from .gcpause import gc_paused
 from .history import ProgressCallback, read_history
-from .identity import IdentityOptions, People, Person, resolve_people
+from .identity import Bot, IdentityOptions, People, Person, resolve_people
 from .islands import DirectorySummary, Island, knowledge_islands, summarise_directories
 from .model import FileAuthorship, Scores, merge_entries, score_entries
 from .state import HistoryState
@@ -50,6 +51,8 @@ class KnowledgeMap:
     exclusion_rules: dict[str, list[str]]
     bots: tuple[str, ...]
     commits_analysed: int
+    bot_details: tuple[Bot, ...] = ()  # each bot left out, its commits and the rule matched
+    left_out: tuple[LeftOut, ...] = ()  # vendored trees and files left out by evidence
 
     def person(self, key: str) -> Person | None:
         return next((p for p in self.people if p.key == key), None)
@@ -123,6 +126,8 @@ class _Prepared:
     people: People
     excluded: dict[str, str]  # path -> reason
     scores: dict[str, Scores]
+    # path -> BOT_ONLY or SYNCED: files only bots (or sync commits) ever changed
+    evidence: dict[str, str]
 
 
 def _prepare(state: HistoryState, options: AnalysisOptions) -> _Prepared:
@@ -147,19 +152,31 @@ def _prepare(state: HistoryState, options: AnalysisOptions) -> _Prepared:
         for index, person in enumerate(person_of)
         if person is None or identities_of[person] > 1
     )
-    excluded = options.exclusions.reasons(state.files)
+    rules = options.exclusions
+    excluded = rules.reasons(state.files)
     scores: dict[str, Scores] = {}
+    evidence: dict[str, str] = {}
     for path, record in state.files.items():
         if path in excluded:
             continue
         raw = record.contributors
         if not raw:
             continue
-        if special.isdisjoint(raw):
+        synced = record.synced
+        if (
+            synced is not None
+            and rules.evidence
+            and all(ident in synced or person_of[ident] is None for ident in raw)
+            and not rules.included(path)
+        ):
+            evidence[path] = SYNCED
+        elif special.isdisjoint(raw):
             scores[path] = score_entries(raw, key_of)
         elif merged := merge_entries(raw, person_of):
             scores[path] = score_entries(merged, keys)
-    return _Prepared(resolved, excluded, scores)
+        else:
+            evidence[path] = BOT_ONLY  # no person ever changed it
+    return _Prepared(resolved, excluded, scores, evidence)
 
 
 def _assemble(
@@ -178,14 +195,29 @@ def _assemble(
     }
     reasons = prepared.excluded
     scores = prepared.scores
+    evidence = prepared.evidence
     excluded: dict[str, int] = {}
     files: list[FileAuthorship] = []
     records = state.files
+    trees: list[tuple[str, int, int]] = []
+    outside: dict[str, int] = {}
+    if evidence:
+        shown = [path for path in tree if path in records and path not in reasons]
+        if options.exclusions.evidence:
+            trees = vendored_trees(shown, evidence)
+        if options.exclusions.include_patterns:
+            trees = [t for t in trees if not options.exclusions.included(t[0] + "/")]
     for path in sorted(tree):
         record = records.get(path)
         if record is None:
-            continue  # no counted history (e.g. older than --since, or a bot's only)
+            continue  # no counted history (e.g. older than --since)
         reason = reasons.get(path)
+        if reason is None and evidence:
+            if trees and in_tree(path, trees) and not options.exclusions.included(path):
+                reason = VENDORED_TREE
+            elif path in evidence:
+                reason = evidence[path]
+                outside[reason] = outside.get(reason, 0) + 1
         if reason is not None:
             excluded[reason] = excluded.get(reason, 0) + 1
             continue
@@ -224,4 +256,6 @@ def _assemble(
         exclusion_rules=options.exclusions.describe(),
         bots=tuple(resolved.bots),
         commits_analysed=state.commits_read,
+        bot_details=tuple(resolved.bot_details),
+        left_out=left_out(trees, outside),
     )

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from .analysis import AnalysisOptions, analyze_repository
 from .errors import KnowledgeError
 from .exclusions import ExclusionRules
-from .identity import IdentityOptions, parse_alias_file
+from .identity import AliasRules, IdentityOptions, parse_alias_rules
 from .report import parse_date, render_json, render_table
 from .state import HistoryState
 
@@ -36,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-bots", action="store_true", help="count bots as people")
     parser.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="also leave out paths"
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="keep paths whatever the exclusion rules say (vendored by name or evidence, …)",
     )
     parser.add_argument(
         "--no-default-exclusions",
@@ -79,21 +86,23 @@ def run_analyze(args: argparse.Namespace) -> int:
 def _options(args: argparse.Namespace) -> AnalysisOptions:
     if args.active_months < 0:
         raise ValueError("--active-months must be zero or more")
-    aliases: tuple[tuple[str, ...], ...] = ()
+    aliases = AliasRules()
     if args.alias_file:
-        aliases = parse_alias_file(Path(args.alias_file).read_text(encoding="utf-8"))
+        aliases = parse_alias_rules(Path(args.alias_file).read_text(encoding="utf-8"))
     base = ExclusionRules.none() if args.no_default_exclusions else ExclusionRules()
     rules = ExclusionRules(
         vendored_dirs=base.vendored_dirs,
         generated_patterns=base.generated_patterns,
         binary_extensions=base.binary_extensions,
         extra_patterns=tuple(args.exclude),
+        include_patterns=tuple(args.include),
+        evidence=base.evidence,
     )
     return AnalysisOptions(
         since=parse_date(args.since) if args.since else None,
         as_of=parse_date(args.as_of, end_of_day=True) if args.as_of else None,
         active_months=args.active_months,
-        identity=IdentityOptions(exclude_bots=not args.include_bots, aliases=aliases),
+        identity=IdentityOptions(exclude_bots=not args.include_bots).with_alias_rules(aliases),
         exclusions=rules,
         prune_truck_factor=args.prune,
     )

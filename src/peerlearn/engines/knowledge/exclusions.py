@@ -2,6 +2,10 @@
 
 Each rule has a reason, so a report can say what was left out and why. Matching is done
 on the path at the analysed tip; a file moved out of vendor/ into src/ counts from then.
+Folder names match whole path components only. `venv` is not among them: it is also a
+standard-library module (typeshed's stdlib/venv, CPython's Lib/venv); a virtualenv is
+recognised by its `pyvenv.cfg` instead. Evidence from the history (files only bots or
+sync commits ever changed) is in evidence.py. `include_patterns` override every rule.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 DEFAULT_VENDORED_DIRS: tuple[str, ...] = (
     "vendor",
@@ -24,11 +29,14 @@ DEFAULT_VENDORED_DIRS: tuple[str, ...] = (
     "Pods",
     "Carthage",
     ".yarn",
+    "_vendor",
+    "vendored",
     "site-packages",
     ".venv",
-    "venv",
     "__pycache__",
 )
+# A directory holding this file is a virtualenv, whatever its name.
+VIRTUALENV_MARKER = "pyvenv.cfg"
 DEFAULT_GENERATED_PATTERNS: tuple[str, ...] = (
     "package-lock.json",
     "npm-shrinkwrap.json",
@@ -90,13 +98,17 @@ class ExclusionRules:
     binary_extensions: tuple[str, ...] = DEFAULT_BINARY_EXTENSIONS
     # Extra glob patterns on the whole path (e.g. "docs/*", "*.snap").
     extra_patterns: tuple[str, ...] = ()
+    # Globs of paths kept whatever any rule (by name or by evidence) says.
+    include_patterns: tuple[str, ...] = ()
+    # Leave out files only bots or sync/vendor commits ever changed, and trees of them.
+    evidence: bool = True
     _compiled: tuple[frozenset[str], re.Pattern[str], frozenset[str], re.Pattern[str]] | None = (
         field(default=None, compare=False, repr=False)
     )
 
     @classmethod
     def none(cls) -> ExclusionRules:
-        return cls(vendored_dirs=(), generated_patterns=(), binary_extensions=())
+        return cls(vendored_dirs=(), generated_patterns=(), binary_extensions=(), evidence=False)
 
     def describe(self) -> dict[str, list[str]]:
         """The effective list, for reports."""
@@ -105,7 +117,15 @@ class ExclusionRules:
             "generated_patterns": list(self.generated_patterns),
             "binary_extensions": list(self.binary_extensions),
             "extra_patterns": list(self.extra_patterns),
+            "include_patterns": list(self.include_patterns),
+            "evidence": ["on" if self.evidence else "off"],
         }
+
+    def included(self, path: str) -> bool:
+        """True when the team asked to keep `path` whatever the rules say."""
+        return (
+            bool(self.include_patterns) and _included(self.include_patterns).match(path) is not None
+        )
 
     def _matchers(
         self,
@@ -124,7 +144,10 @@ class ExclusionRules:
         return self._compiled
 
     def reason(self, path: str) -> str | None:
-        """Why `path` is excluded ("vendored", "generated", "binary", "configured"), or None."""
+        """Why `path` is excluded ("vendored", "generated", "binary", "configured"), or None.
+        (A virtualenv needs the other paths to be seen: `reasons` recognises it.)"""
+        if self.included(path):
+            return None
         vendored, generated, binary, extra = self._matchers()
         directory, _, name = path.rpartition("/")
         if vendored and directory and not vendored.isdisjoint(directory.split("/")):
@@ -145,14 +168,21 @@ class ExclusionRules:
         match_generated = generated.match
         match_extra = extra.match if self.extra_patterns else None
         vendored_dir: dict[str, bool] = {"": False}
+        paths = list(paths)
+        if self.vendored_dirs:
+            marker = "/" + VIRTUALENV_MARKER
+            for path in paths:
+                if path.endswith(marker):
+                    vendored_dir[path[: -len(marker)]] = True  # its subfolders: below
+        venvs = tuple(d + "/" for d, flag in vendored_dir.items() if flag)
         found: dict[str, str] = {}
         for path in paths:
             directory, _, name = path.rpartition("/")
             is_vendored = vendored_dir.get(directory)
             if is_vendored is None:
-                is_vendored = vendored_dir[directory] = bool(vendored) and not vendored.isdisjoint(
-                    directory.split("/")
-                )
+                is_vendored = vendored_dir[directory] = (
+                    bool(vendored) and not vendored.isdisjoint(directory.split("/"))
+                ) or (bool(venvs) and (directory + "/").startswith(venvs))
             if is_vendored:
                 found[path] = "vendored"
             elif match_generated(name):
@@ -161,7 +191,15 @@ class ExclusionRules:
                 found[path] = "binary"
             elif match_extra is not None and match_extra(path):
                 found[path] = "configured"
+        if self.include_patterns and found:
+            keep = _included(self.include_patterns).match
+            found = {path: reason for path, reason in found.items() if keep(path) is None}
         return found
+
+
+@lru_cache(maxsize=16)
+def _included(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return _any_glob(patterns)
 
 
 def _any_glob(patterns: tuple[str, ...]) -> re.Pattern[str]:

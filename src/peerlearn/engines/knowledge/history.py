@@ -8,6 +8,7 @@ then replayed in the order of order.py, which makes incremental runs equal full 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,19 @@ from .state import HistoryState
 
 # Called with the number of commits read so far (the total is not known in advance).
 ProgressCallback = Callable[[int], None]
+
+# A commit that copies code in from elsewhere, by its subject as git's %f gives it
+# (words joined by "-"): "Sync typeshed (#1)", "Vendor pip 23.1", "Update vendored
+# packages", "Re-vendor six", "Mypybot: sync typeshed", "chore: sync schemas". Only the
+# start of the subject counts (after a bot's name or a chore/ci/deps/build prefix):
+# "Fix sync bug" is the team's own work. Files only ever changed by such commits (or by
+# bots) are evidence of a vendored tree (evidence.py). Part of the state: changing it
+# needs a new state version.
+SYNC_SUBJECT = re.compile(
+    rb"(?i)([a-z0-9]*bot-|chore-|ci-|deps-|build-|automated-|auto-)?"
+    rb"(re-?)?(sync|vendor|import-upstream|update-vendored|upgrade-vendored"
+    rb"|bump-vendored|update-bundled|update-third-party|vendored)(ed|ing|s)?([-._]|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +127,12 @@ def replay(
             ident = known[key] = state.begin_commit(_text(key[0]), _text(key[1]), at)
         else:
             state.count_commit(ident, at)
-        if len(fields) == 7 and len(fields[6]) > 1:
-            _apply_changes(state, ident, at, _text(fields[6]).split("\0"))
+        if len(fields) == 8 and len(fields[7]) > 1:
+            tokens = _text(fields[7]).split("\0")
+            if SYNC_SUBJECT.match(fields[6]):
+                _apply_synced(state, ident, at, tokens)
+            else:
+                _apply_changes(state, ident, at, tokens)
 
 
 def _text(raw: bytes) -> str:
@@ -142,6 +160,8 @@ def _apply_changes(state: HistoryState, ident: int, at: int, tokens: list[str]) 
                 entry[1] += 1
                 if at > record.last_change_at:
                     record.last_change_at = at
+                if record.synced is not None:
+                    state.unsync(record, ident)  # their own work now, not only syncs
             else:
                 state.modify(ident, tokens[i + 1], at)
             i += 2
@@ -155,6 +175,45 @@ def _apply_changes(state: HistoryState, ident: int, at: int, tokens: list[str]) 
             state.rename(ident, tokens[i + 1], tokens[i + 2], at)
             i += 3
         elif kind == "C":  # only if copies were asked for: the copy is a new file
+            state.add(ident, tokens[i + 2], at)
+            i += 3
+        elif not token:
+            i += 1
+        else:
+            raise GitFailed(f"unexpected git log output near {token[:40]!r}")
+
+
+def _apply_synced(state: HistoryState, ident: int, at: int, tokens: list[str]) -> None:
+    """A sync commit's changes: counted as usual, and remembered as synced (rare, so
+    through the plain state methods)."""
+    state.syncing = True
+    try:
+        _apply_slowly(state, ident, at, tokens)
+    finally:
+        state.syncing = False
+
+
+def _apply_slowly(state: HistoryState, ident: int, at: int, tokens: list[str]) -> None:
+    end = len(tokens)
+    i = 0
+    while i < end:
+        token = tokens[i]
+        if token[:1] == "\n":
+            token = token[1:]
+        kind = token[:1]
+        if kind in ("M", "T"):
+            state.modify(ident, tokens[i + 1], at)
+            i += 2
+        elif kind == "A":
+            state.add(ident, tokens[i + 1], at)
+            i += 2
+        elif kind == "D":
+            state.delete(tokens[i + 1])
+            i += 2
+        elif kind == "R":
+            state.rename(ident, tokens[i + 1], tokens[i + 2], at)
+            i += 3
+        elif kind == "C":
             state.add(ident, tokens[i + 2], at)
             i += 3
         elif not token:

@@ -1,14 +1,13 @@
 """Who is who: merging the identities git prints into people, and leaving bots out.
 
 Git has already applied `.mailmap` (we ask for %aN/%aE). On top of that, identities are
-merged when they share an e-mail address (case-insensitive), when their names are equal
-after normalisation (case, accents, punctuation and spacing ignored), or when a manual
-alias file says so. Bots are recognised by regular expressions on "Name <email>".
-
-Bot patterns come from users, so they run on RE2 (google-re2), whose matching time is
-linear in the text whatever the pattern: `(a+)+$` cannot backtrack for minutes as it
-does with Python's `re`. RE2 has no backreferences or lookaround; such patterns are
-refused with RE2's own reason (`bot_pattern_problem`).
+merged when they share an e-mail address (case-insensitive) that is not a placeholder
+(`none@none`, `noreply@…`, `root@localhost`: many people commit under those), when their
+full names (two words or more) are equal after normalisation (case, accents,
+punctuation and spacing ignored: a lone "Alex" may be any Alex), or when the alias file
+says so. The alias file can also keep identities apart (`A != B`). Every merge is
+recorded with its reason, so the people view can show why two identities are one person.
+Bots are recognised by regular expressions on "Name <email>" (bots.py).
 """
 
 from __future__ import annotations
@@ -16,65 +15,62 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
 
-import re2
+from .bots import (
+    DEFAULT_BOT_PATTERNS,
+    MAX_BOT_PATTERN_LENGTH,
+    bot_pattern_problem,
+    bot_rules,
+    compile_bot_pattern,
+)
 
-DEFAULT_BOT_PATTERNS: tuple[str, ...] = (
-    r"\[bot\]",
-    r"^(dependabot|renovate|greenkeeper|snyk-bot|github-actions|pre-commit-ci|mergify"
-    r"|codecov|allcontributors|semantic-release-bot|imgbot|pyup-bot|deepsource-autofix)\b",
-    r"<(no-?reply|bot|bots)@",
-    r"<noreply@github\.com>",
+__all__ = [
+    "DEFAULT_BOT_PATTERNS",
+    "MAX_BOT_PATTERN_LENGTH",
+    "AliasRules",
+    "Bot",
+    "IdentityOptions",
+    "Merge",
+    "People",
+    "Person",
+    "bot_pattern_problem",
+    "compile_bot_pattern",
+    "is_placeholder_email",
+    "normalise_name",
+    "parse_alias_file",
+    "parse_alias_rules",
+    "resolve_people",
+]
+
+# Addresses that say nothing about who committed: git's defaults on a machine without a
+# configured address, and the mailboxes tools and tutorials put in.
+_PLACEHOLDER_LOCAL = frozenset(
+    {
+        "none", "nobody", "noreply", "no-reply", "donotreply", "do-not-reply", "unknown",
+        "invalid", "root", "anonymous", "user", "email", "you", "your.email", "your-email",
+        "yourname", "your.name", "test", "example", "admin",
+    }
+)  # fmt: skip
+# Domains of addresses git makes up on a machine with none configured (user@host.(none),
+# root@localhost.localdomain). example.com is left to the local part: tests and demos
+# give real-looking people addresses there, tutorials give "you@example.com".
+_PLACEHOLDER_DOMAIN = re.compile(
+    r"^(none|\(none\)|localhost|localdomain|invalid)$|\.(\(none\)|localdomain|localhost|invalid)$"
+)
+# Names that are no one's: tools' defaults and tutorial placeholders.
+_PLACEHOLDER_NAMES = frozenset(
+    {"your name", "unknown", "unknown author", "root", "none", "user", "admin", "anonymous"}
 )
 
 
-MAX_BOT_PATTERN_LENGTH = 300
-# RE2 compiles into at most this much memory; a larger pattern is refused, not built.
-_RE2_MAX_MEMORY = 2 << 20
-
-
-class _Searcher(Protocol):
-    def search(self, text: str) -> object: ...
-
-
-def _re2_options() -> re2.Options:
-    options = re2.Options()
-    options.case_sensitive = False
-    options.log_errors = False  # RE2 would write every refused pattern to stderr
-    options.max_mem = _RE2_MAX_MEMORY
-    return options
-
-
-def compile_bot_pattern(pattern: str) -> _Searcher:
-    """A case-insensitive RE2 pattern; raises ValueError with RE2's reason."""
-    if len(pattern) > MAX_BOT_PATTERN_LENGTH:
-        raise ValueError(f"longer than {MAX_BOT_PATTERN_LENGTH} characters")
-    try:
-        compiled: _Searcher = re2.compile(pattern, _re2_options())
-    except re2.error as error:
-        reason = error.args[0] if error.args else "refused"
-        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-        raise ValueError(text) from None
-    except UnicodeEncodeError:
-        raise ValueError("it is not valid Unicode text") from None
-    return compiled
-
-
-def bot_pattern_problem(pattern: str) -> str | None:
-    """Why `pattern` cannot be a bot pattern, or None."""
-    try:
-        compile_bot_pattern(pattern)
-    except ValueError as error:
-        return str(error)
-    return None
-
-
-def _searchable(text: str) -> str:
-    # Names read from git keep undecodable bytes as lone surrogates, which RE2 (UTF-8
-    # inside) cannot take: they become U+FFFD for matching only.
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+def is_placeholder_email(email: str) -> bool:
+    """True for an address many unrelated people may share (never a reason to merge)."""
+    address = email.strip().casefold()
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        return True
+    return local in _PLACEHOLDER_LOCAL or bool(_PLACEHOLDER_DOMAIN.search(domain))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +79,25 @@ class IdentityOptions:
     exclude_bots: bool = True
     merge_by_email: bool = True
     merge_by_name: bool = True
-    # Groups of identities known to be one person (see parse_alias_file).
+    # Groups of identities known to be one person (see parse_alias_rules).
     aliases: tuple[tuple[str, ...], ...] = ()
+    # Groups of identities known to be different people: never merged automatically.
+    apart: tuple[tuple[str, ...], ...] = ()
+    # The alias file's line number of each group of `aliases`, to say why people merged.
+    alias_lines: tuple[int, ...] = ()
+
+    def with_alias_rules(self, rules: AliasRules) -> IdentityOptions:
+        return replace(self, aliases=rules.joins, apart=rules.apart, alias_lines=rules.join_lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Why two identities were taken for one person."""
+
+    first: str  # "Name <email>"
+    second: str
+    reason: str  # "same e-mail address", "same full name", "alias file line 3"
+    evidence: str  # the shared address or normalised name, or the alias file line
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +111,17 @@ class Person:
     commits: int
     first_commit_at: int
     last_commit_at: int
+    merges: tuple[Merge, ...] = ()  # how its identities were joined, in the order done
+
+
+@dataclass(frozen=True, slots=True)
+class Bot:
+    """An identity left out as a bot, and the rule that said so."""
+
+    identity: str  # "Name <email>"
+    commits: int
+    pattern: str
+    why: str
 
 
 @dataclass(slots=True)
@@ -107,6 +131,7 @@ class People:
     by_identity: list[int | None]
     people: list[Person]
     bots: list[str] = field(default_factory=list)
+    bot_details: list[Bot] = field(default_factory=list)
 
 
 def normalise_name(name: str) -> str:
@@ -116,25 +141,59 @@ def normalise_name(name: str) -> str:
     return " ".join(words.split())
 
 
-def parse_alias_file(text: str) -> tuple[tuple[str, ...], ...]:
-    """Parse an alias file: one person per line, their identities separated by `=`.
+def is_full_name(normalised: str) -> bool:
+    """Two words or more and no placeholder: safe to take for one person across addresses."""
+    return normalised.count(" ") >= 1 and normalised not in _PLACEHOLDER_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class AliasRules:
+    """A parsed alias file: groups to join and groups to keep apart, with line numbers."""
+
+    joins: tuple[tuple[str, ...], ...] = ()
+    apart: tuple[tuple[str, ...], ...] = ()
+    join_lines: tuple[int, ...] = ()
+
+
+def parse_alias_rules(text: str) -> AliasRules:
+    """Parse an alias file: one rule per line.
 
         # comments and blank lines are ignored
         Jane Doe <jane@corp.example> = jd <jane@home.example> = Jane D.
+        Alex <alex@one.example> != Alex <alex@two.example>
 
-    Each identity is `Name <email>`, `<email>` or a bare `Name`; it matches a git
-    identity by e-mail (case-insensitive) or, failing an e-mail, by normalised name.
+    `=` joins identities into one person; `!=` keeps them apart (no automatic merge by
+    address or name may join them; a `=` line still can). Each identity is
+    `Name <email>`, `<email>` or a bare `Name`; it matches a git identity by e-mail
+    (case-insensitive) or, failing an e-mail, by normalised name.
     """
-    groups: list[tuple[str, ...]] = []
+    joins: list[tuple[str, ...]] = []
+    apart: list[tuple[str, ...]] = []
+    lines: list[int] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        members = tuple(part.strip() for part in line.split("=") if part.strip())
+        splitting = "!=" in line
+        if splitting and re.search(r"(?<!!)=", line):
+            raise ValueError(f"alias file line {number}: use either '=' or '!=' on a line")
+        separator = "!=" if splitting else "="
+        members = tuple(part.strip() for part in line.split(separator) if part.strip())
         if len(members) < 2:
-            raise ValueError(f"alias file line {number}: needs two identities joined by '='")
-        groups.append(members)
-    return tuple(groups)
+            raise ValueError(
+                f"alias file line {number}: needs two identities joined by '=' or '!='"
+            )
+        if splitting:
+            apart.append(members)
+        else:
+            joins.append(members)
+            lines.append(number)
+    return AliasRules(tuple(joins), tuple(apart), tuple(lines))
+
+
+def parse_alias_file(text: str) -> tuple[tuple[str, ...], ...]:
+    """The groups to join of an alias file (`parse_alias_rules(text).joins`)."""
+    return parse_alias_rules(text).joins
 
 
 def _alias_key(member: str) -> tuple[str, str]:
@@ -144,9 +203,12 @@ def _alias_key(member: str) -> tuple[str, str]:
     return ("name", normalise_name(member))
 
 
-class _UnionFind:
+class _Groups:
+    """Union-find over identities, with groups that must stay apart."""
+
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
+        self.marks: dict[int, set[tuple[int, int]]] = {}  # root -> (apart rule, side)
 
     def find(self, item: int) -> int:
         root = item
@@ -156,10 +218,29 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def union(self, first: int, second: int) -> None:
+    def union(self, first: int, second: int, *, forced: bool = False) -> bool:
+        """Join the two groups; False if already one or (unless forced) kept apart."""
         a, b = self.find(first), self.find(second)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)
+        if a == b:
+            return False
+        marks_a, marks_b = self.marks.get(a), self.marks.get(b)
+        if (
+            not forced
+            and marks_a
+            and marks_b
+            and any((rule, 1 - side) in marks_b for rule, side in marks_a)
+        ):
+            return False
+        low, high = min(a, b), max(a, b)
+        self.parent[high] = low
+        if marks_a or marks_b:
+            self.marks[low] = (marks_a or set()) | (marks_b or set())
+            self.marks.pop(high, None)
+        return True
+
+
+def _identity_text(identity: tuple[str, str]) -> str:
+    return f"{identity[0]} <{identity[1]}>"
 
 
 def resolve_people(
@@ -169,49 +250,140 @@ def resolve_people(
     last_commit_at: Sequence[int],
     options: IdentityOptions,
 ) -> People:
-    bot_res = [compile_bot_pattern(pattern) for pattern in options.bot_patterns]
-    is_bot = [
-        options.exclude_bots and any(rx.search(_searchable(f"{name} <{email}>")) for rx in bot_res)
-        for name, email in identities
-    ]
-    humans = [index for index in range(len(identities)) if not is_bot[index]]
-    groups = _UnionFind(len(identities))
+    rules = (
+        bot_rules(identities, options.bot_patterns)
+        if options.exclude_bots
+        else [None] * len(identities)
+    )
+    humans = [index for index in range(len(identities)) if rules[index] is None]
+    groups = _Groups(len(identities))
+    merges: list[tuple[int, int, str, str]] = []
+
+    # Who the alias file names: every identity with that address or normalised name.
+    named: dict[tuple[str, str], list[int]] = {}
+    if options.aliases or options.apart:
+        for index in humans:
+            name, email = identities[index]
+            if email.strip():
+                named.setdefault(("email", email.strip().casefold()), []).append(index)
+            named.setdefault(("name", normalise_name(name)), []).append(index)
+    for rule, group in enumerate(options.apart):
+        for side, member in enumerate(group[:2]):
+            for index in named.get(_alias_key(member), ()):
+                root = groups.find(index)
+                groups.marks.setdefault(root, set()).add((rule, side))
+    _extra_apart(options.apart, named, groups)
+    for number, group in enumerate(options.aliases):
+        lines = options.alias_lines
+        line = lines[number] if number < len(lines) else number + 1
+        found = [i for key in map(_alias_key, group) for i in named.get(key, ())]
+        for other in found[1:]:
+            if groups.union(found[0], other, forced=True):
+                merges.append((found[0], other, "alias file", f"line {line}"))
+
     by_key: dict[tuple[str, str], int] = {}
+    placeholders: set[str] = set()
     for index in humans:
         name, email = identities[index]
-        keys = []
-        if options.merge_by_email and email.strip():
-            keys.append(("email", email.strip().casefold()))
+        address = email.strip().casefold()
+        if address and is_placeholder_email(address):
+            placeholders.add(address)
+        if options.merge_by_email and address and address not in placeholders:
+            _join(groups, by_key, ("email", address), index, merges, "same e-mail address")
         normalised = normalise_name(name)
-        if options.merge_by_name and normalised:
-            keys.append(("name", normalised))
-        for key in keys:
-            if key in by_key:
-                groups.union(index, by_key[key])
-            else:
-                by_key[key] = index
-    for group in options.aliases:
-        found = [by_key[key] for key in map(_alias_key, group) if key in by_key]
-        for other in found[1:]:
-            groups.union(found[0], other)
+        if options.merge_by_name and is_full_name(normalised):
+            _join(groups, by_key, ("name", normalised), index, merges, "same full name")
 
     members: dict[int, list[int]] = {}
     for index in humans:
         members.setdefault(groups.find(index), []).append(index)
+    links: dict[int, list[Merge]] = {}
+    for first, second, reason, evidence in merges:
+        links.setdefault(groups.find(first), []).append(
+            Merge(
+                _identity_text(identities[first]),
+                _identity_text(identities[second]),
+                reason,
+                evidence,
+            )
+        )
     by_identity: list[int | None] = [None] * len(identities)
     people: list[Person] = []
     built = [
-        (_person(indexes, identities, commits, first_commit_at, last_commit_at), indexes)
-        for indexes in members.values()
+        (
+            _person(
+                indexes,
+                identities,
+                commits,
+                first_commit_at,
+                last_commit_at,
+                links.get(root, []),
+                placeholders,
+            ),
+            indexes,
+        )
+        for root, indexes in members.items()
     ]
     built.sort(key=lambda pair: (-pair[0].commits, pair[0].key))  # busiest first
+    taken: dict[str, int] = {}
     for person, indexes in built:
         for index in indexes:
             by_identity[index] = len(people)
-        people.append(person)
-    pairs = zip(identities, is_bot, strict=True)
-    bots = sorted({f"{name} <{email}>" for (name, email), bot in pairs if bot})
-    return People(by_identity, people, bots)
+        people.append(_unique_key(person, taken))
+    bots = [
+        Bot(_identity_text(identities[index]), commits[index], *rule)
+        for index, rule in enumerate(rules)
+        if rule is not None
+    ]
+    bots.sort(key=lambda bot: (-bot.commits, bot.identity))
+    return People(by_identity, people, sorted({bot.identity for bot in bots}), bots)
+
+
+def _extra_apart(
+    apart: tuple[tuple[str, ...], ...], named: dict[tuple[str, str], list[int]], groups: _Groups
+) -> None:
+    """Members after the second of a `!=` line: each apart from every one before it."""
+    rule = len(apart)
+    for group in apart:
+        for later in range(2, len(group)):
+            for earlier in range(later):
+                for side, member in ((0, group[earlier]), (1, group[later])):
+                    for index in named.get(_alias_key(member), ()):
+                        groups.marks.setdefault(groups.find(index), set()).add((rule, side))
+                rule += 1
+
+
+def _join(
+    groups: _Groups,
+    by_key: dict[tuple[str, str], int],
+    key: tuple[str, str],
+    index: int,
+    merges: list[tuple[int, int, str, str]],
+    reason: str,
+) -> None:
+    seen = by_key.get(key)
+    if seen is None:
+        by_key[key] = index
+    elif groups.union(seen, index):
+        merges.append((seen, index, reason, key[1]))
+
+
+def _unique_key(person: Person, taken: dict[str, int]) -> Person:
+    # Two people may share a placeholder address or a one-word name: keys stay unique.
+    count = taken.get(person.key, 0)
+    taken[person.key] = count + 1
+    if not count:
+        return person
+    return Person(
+        f"{person.key}#{count + 1}",
+        person.name,
+        person.emails,
+        person.names,
+        person.commits,
+        person.first_commit_at,
+        person.last_commit_at,
+        person.merges,
+    )
 
 
 def _most_used(values: dict[str, int]) -> str:
@@ -225,6 +397,8 @@ def _person(
     commits: Sequence[int],
     first_commit_at: Sequence[int],
     last_commit_at: Sequence[int],
+    merges: list[Merge],
+    placeholders: set[str],
 ) -> Person:
     names: dict[str, int] = {}
     emails: dict[str, int] = {}
@@ -235,7 +409,12 @@ def _person(
             key = email.strip().casefold()
             emails[key] = emails.get(key, 0) + commits[index]
     primary_name = _most_used(names)
-    primary_email = _most_used(emails)
+    # A placeholder address is nobody's: the key is then the name (made unique later).
+    primary_email = _most_used(
+        {email: n for email, n in emails.items() if email not in placeholders}
+        if placeholders
+        else emails
+    )
     return Person(
         key=primary_email or f"name:{normalise_name(primary_name)}",
         name=primary_name or primary_email,
@@ -244,4 +423,5 @@ def _person(
         commits=sum(commits[index] for index in indexes),
         first_commit_at=min(first_commit_at[index] for index in indexes),
         last_commit_at=max(last_commit_at[index] for index in indexes),
+        merges=tuple(merges),
     )

@@ -21,8 +21,10 @@ from .gitio import popen_git
 # Header per commit. A path may hold any byte but NUL, so a record mark inside the
 # NUL-separated stream must contain an empty token, which no path and no header field
 # can be: every record starts with NUL NUL \x01 (the first with NUL \x01), and the
-# fields that may be empty (parents, name, e-mail) carry a letter in front.
-LOG_FORMAT = "--format=%x00%x01%H%x00P%P%x00%ct%x00N%aN%x00E%aE%x00%at"
+# fields that may be empty (parents, name, e-mail, subject) carry a letter in front. The
+# subject is git's %f, made of [A-Za-z0-9._-] only ("Sync typeshed (#1)" becomes
+# "Sync-typeshed-1"): no byte of it can look like a separator.
+LOG_FORMAT = "--format=%x00%x01%H%x00P%P%x00%ct%x00N%aN%x00E%aE%x00%at%x00S%f"
 RECORD_MARK = b"\0\0\x01"
 LOG_ARGS = (
     "log",
@@ -39,8 +41,9 @@ _CHUNK = 1 << 20
 
 class _Reader:
     """Drains one git process into {commit id: fields}. The fields of a commit are its id,
-    parents, commit time, name, e-mail and author time, then (if any) its NUL-separated
-    changes as one field. Splitting here happens while git is still diffing."""
+    parents, commit time, name, e-mail, author time and sanitised
+    subject (%f) and then (if any) its NUL-separated changes as one field. Splitting
+    here happens while git is still diffing."""
 
     def __init__(self, repo: Path, args: list[str], done: threading.Event) -> None:
         self.blocks: dict[bytes, list[bytes]] = {}
@@ -95,17 +98,19 @@ class _Reader:
                 part = part[2:]
             if not part:
                 continue
-            fields = part.split(b"\0", 6)
+            fields = part.split(b"\0", 7)
             if (
-                len(fields) < 6
+                len(fields) < 7
                 or fields[1][:1] != b"P"
                 or fields[3][:1] != b"N"
                 or fields[4][:1] != b"E"
+                or fields[6][:1] != b"S"
             ):
                 raise GitFailed(f"unreadable git log record near {part[:60]!r}")
             fields[1] = fields[1][1:]
             fields[3] = fields[3][1:]
             fields[4] = fields[4][1:]
+            fields[6] = fields[6][1:]
             commit = fields[0]
             blocks[commit] = fields
             if other is not None and commit in other:

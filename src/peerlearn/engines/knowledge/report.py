@@ -82,8 +82,18 @@ def render_table(knowledge: KnowledgeMap, console: Console, *, top: int = 10) ->
     if knowledge.excluded_files:
         left_out = ", ".join(f"{n} {reason}" for reason, n in knowledge.excluded_files.items())
         console.print(f"Files left out: {left_out} (see --format json for the rules)")
+    for entry in knowledge.left_out:
+        where = f" under {_shown(entry.path)}/" if entry.path else ""
+        console.print(f"  {entry.files} files{where}: {entry.detail}")
     if knowledge.bots:
         console.print(f"Bots left out: {len(knowledge.bots)}")
+        for bot in knowledge.bot_details[:top]:
+            console.print(f"  {_shown(bot.identity)}: {bot.commits} commits ({bot.why})")
+        if len(knowledge.bot_details) > top:
+            console.print(f"  … and {len(knowledge.bot_details) - top} more (--format json)")
+    merged = sum(1 for person in knowledge.people if person.merges)
+    if merged:
+        console.print(f"People with several identities merged: {merged} (reasons in --format json)")
 
 
 def render_json(knowledge: KnowledgeMap, *, files: bool = True) -> str:

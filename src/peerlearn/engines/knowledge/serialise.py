@@ -47,6 +47,8 @@ def map_to_dict(knowledge: KnowledgeMap, *, files: bool = True) -> dict[str, Any
         "excluded_files": knowledge.excluded_files,
         "exclusion_rules": knowledge.exclusion_rules,
         "bots": list(knowledge.bots),
+        "bot_rules": [asdict(bot) for bot in knowledge.bot_details],
+        "left_out": [asdict(entry) for entry in knowledge.left_out],
     }
     if files:
         data["files"] = [

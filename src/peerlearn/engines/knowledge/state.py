@@ -16,8 +16,13 @@ from typing import Any
 
 from .gcpause import gc_paused
 
-# 2: one flat integer list per file (1: a list per contributor; still read).
-STATE_VERSION = 2
+# 3: version 2 plus the renames followed for branch changes to an old name. States of
+# versions 1 and 2 are refused: they were made while such changes were lost, so only a
+# full read gives the right counters.
+STATE_VERSION = 3
+# Renames followed from an old name, at most: a chain longer than any real history's
+# guards against a cycle the map could hold after odd merges.
+_MAX_RENAME_HOPS = 64
 
 
 @dataclass(slots=True)
@@ -27,6 +32,11 @@ class FileRecord:
     # identity index -> [sequence number of its first event here, deliveries]
     contributors: dict[int, list[int]] = field(default_factory=dict)
     last_change_at: int = 0
+    # The contributors whose every change here came from a sync or vendoring commit
+    # (history.SYNC_SUBJECT); creating the file is not a change, so its creator is in
+    # it once the creation was a sync or their later changes all were. None while there
+    # is none (nearly every file).
+    synced: set[int] | None = None
 
 
 @dataclass(slots=True)
@@ -41,6 +51,10 @@ class HistoryState:
     first_commit_at: list[int] = field(default_factory=list)
     last_commit_at: list[int] = field(default_factory=list)
     files: dict[str, FileRecord] = field(default_factory=dict)
+    # old path -> the path its file was renamed to. A branch that forked before a rename
+    # still changes the old name; merged later, those changes belong to the renamed file.
+    renamed: dict[str, str] = field(default_factory=dict)
+    syncing: bool = field(default=False, repr=False)  # replaying a sync commit's changes
     _index: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     # -- replaying history -------------------------------------------------------------
@@ -73,18 +87,37 @@ class HistoryState:
             self.last_commit_at[ident] = authored_at
         self.commits_read += 1
 
+    def live_path(self, path: str) -> str | None:
+        """`path` if a file lives there, else where the renames made since lead (a change
+        made on a branch to a file's old name), else None."""
+        files, renamed = self.files, self.renamed
+        found: str | None = path
+        for _ in range(_MAX_RENAME_HOPS):
+            if found is None or found in files:
+                return found
+            found = renamed.get(found)
+        return None
+
     def add(self, ident: int, path: str, at: int) -> None:
         record = self.files.get(path)
         if record is None:
             # A creation: first authorship, and (as in the reference tool) not a delivery.
+            # The path is a new file's now, no longer an old name to follow.
+            self.renamed.pop(path, None)
             self.sequence += 1
-            self.files[path] = FileRecord({ident: [self.sequence, 0]}, at)
+            self.files[path] = FileRecord(
+                {ident: [self.sequence, 0]}, at, {ident} if self.syncing else None
+            )
             return
         # An add over a live path (parallel branches both adding it) counts as a change.
         self.modify(ident, path, at)
 
     def modify(self, ident: int, path: str, at: int) -> None:
         record = self.files.get(path)
+        if record is None and self.renamed:
+            live = self.live_path(path)
+            if live is not None:
+                record = self.files[live]
         if record is None:
             # History we did not see (before --since, or deleted on another branch):
             # the first change seen plays the creator and is also a delivery.
@@ -94,18 +127,42 @@ class HistoryState:
         if entry is None:
             self.sequence += 1
             record.contributors[ident] = [self.sequence, 1]
+            if self.syncing:
+                if record.synced is None:
+                    record.synced = set()
+                record.synced.add(ident)
         else:
+            if self.syncing:
+                if entry[1] == 0:  # they only created it (outside a sync) until now
+                    if record.synced is None:
+                        record.synced = set()
+                    record.synced.add(ident)
+            elif record.synced is not None:
+                self.unsync(record, ident)
             entry[1] += 1
         if at > record.last_change_at:
             record.last_change_at = at
 
+    @staticmethod
+    def unsync(record: FileRecord, ident: int) -> None:
+        """`ident` changed the file outside a sync commit: not only syncs any more."""
+        synced = record.synced
+        if synced is not None:
+            synced.discard(ident)
+            if not synced:
+                record.synced = None  # as a saved and loaded record has it
+
     def delete(self, path: str) -> None:
+        # A branch deleting a file another branch renamed meanwhile is a conflict git
+        # asks a person to resolve; the renamed file stays until a commit deletes it.
         self.files.pop(path, None)
 
     def rename(self, ident: int, old: str, new: str, at: int) -> None:
-        record = self.files.pop(old, None)
-        if record is not None:
-            self.files[new] = record
+        source = self.live_path(old)
+        if source is not None:
+            self.files[new] = self.files.pop(source)
+            self.renamed[source] = new
+        self.renamed.pop(new, None)
         # The reference tool counts a rename as a delivery by whoever renamed the file.
         self.modify(ident, new, at)
 
@@ -114,12 +171,14 @@ class HistoryState:
     def to_dict(self) -> dict[str, Any]:
         """The saved form (version 2): each file is one flat list of integers,
         `[last change, identity, first event, deliveries, identity, ...]`, which loads in
-        a fraction of the time of one small list per contributor (version 1)."""
+        a fraction of the time of one small list per contributor (version 1). A
+        contributor in `synced` is written as -(identity + 1)."""
         files: dict[str, list[int]] = {}
         for path, record in self.files.items():
             flat = [record.last_change_at]
+            synced = record.synced
             for ident, (first, deliveries) in record.contributors.items():
-                flat += (ident, first, deliveries)
+                flat += (-ident - 1 if synced and ident in synced else ident, first, deliveries)
             files[path] = flat
         return {
             "version": STATE_VERSION,
@@ -133,14 +192,20 @@ class HistoryState:
             "first_commit_at": self.first_commit_at,
             "last_commit_at": self.last_commit_at,
             "files": files,
+            "renamed": self.renamed,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HistoryState:
-        """Read a saved state of version 2 or 1 (older states load unchanged); any other
-        version, or a malformed state, raises ValueError (callers then analyse in full)."""
+        """Read a saved state of the current version; any other version, or a malformed
+        state, raises ValueError (callers then analyse in full)."""
         version = data.get("version") if isinstance(data, dict) else None
-        if version not in (1, STATE_VERSION):
+        if version in (1, 2):
+            raise ValueError(
+                f"knowledge state version {version} predates following renames for changes "
+                "merged from branches: analysing in full"
+            )
+        if version != STATE_VERSION:
             raise ValueError(f"unsupported knowledge state version {version!r}")
         with gc_paused():
             try:
@@ -174,29 +239,29 @@ class HistoryState:
             raise ValueError("identity lists of different lengths")
         state._index = {pair: index for index, pair in enumerate(identities)}
         files = state.files
-        if version == 1:
-            for path, (last_change_at, contributors) in data["files"].items():
-                files[path] = FileRecord(
-                    {int(ident): [int(first), int(dl)] for ident, first, dl in contributors},
-                    int(last_change_at),
-                )
-        else:
-            saved = data["files"]
-            # One C-level pass rejects anything but integers (json gives ints for ours).
-            array("q", chain.from_iterable(saved.values()))
-            for path, flat in saved.items():
-                numbers = iter(flat)
-                last_change_at = next(numbers)
-                files[path] = FileRecord(
-                    {
-                        ident: [first, dl]
-                        for ident, first, dl in zip(numbers, numbers, numbers, strict=True)
-                    },
-                    last_change_at,
-                )
+        saved = data["files"]
+        # One C-level pass rejects anything but integers (json gives ints for ours).
+        array("q", chain.from_iterable(saved.values()))
+        for path, flat in saved.items():
+            numbers = iter(flat)
+            last_change_at = next(numbers)
+            files[path] = FileRecord(
+                {
+                    ident: [first, dl]
+                    for ident, first, dl in zip(numbers, numbers, numbers, strict=True)
+                },
+                last_change_at,
+            )
+        renamed = data["renamed"]
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in renamed.items()):
+            raise ValueError("renames that are not paths")
+        state.renamed = dict(renamed)
         known: set[int] = set()
         for record in files.values():
             known.update(record.contributors)
+        if known and min(known) < 0:
+            _decode_synced(files)
+            known = {ident if ident >= 0 else -ident - 1 for ident in known}
         if known and (min(known) < 0 or max(known) >= count):
             raise ValueError("counters of an unknown identity")
         return state
@@ -213,3 +278,15 @@ class HistoryState:
             except ValueError as error:  # json.JSONDecodeError is a ValueError
                 raise ValueError(f"knowledge state is not JSON: {error}") from None
             return cls.from_dict(data)
+
+
+def _decode_synced(files: dict[str, FileRecord]) -> None:
+    """Turn the saved -(identity + 1) of synced contributors back into identities."""
+    for record in files.values():
+        contributors = record.contributors
+        if min(contributors, default=0) >= 0:
+            continue
+        record.contributors = {(i if i >= 0 else -i - 1): v for i, v in contributors.items()}
+        record.synced = {-i - 1 for i in contributors if i < 0}
+        if len(record.contributors) != len(contributors):
+            raise ValueError("a contributor saved twice")
