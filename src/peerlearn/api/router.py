@@ -16,10 +16,13 @@ from peerlearn.api.endpoints import (
     kb,
     me,
     members,
+    occurrences,
     planning,
     recordings,
     repositories,
+    repository_writes,  # noqa: F401  (on repositories.router)
     series,
+    session_people,
     sessions,
     teams,
 )
@@ -47,7 +50,9 @@ api.add_router("", me.router)
 api.add_router("", teams.router)
 api.add_router("", members.router)
 api.add_router("", sessions.router)
+api.add_router("", session_people.router)
 api.add_router("", series.router)
+api.add_router("", occurrences.router)
 api.add_router("", repositories.router)
 api.add_router("", gaps.router)
 api.add_router("", gap_sources.router)

@@ -415,6 +415,16 @@ class SessionPage:
     conflicts: list[Conflict]
 
 
+def missing_roles(format_roles: list[tuple[Any, list[User]]]) -> list[str]:
+    """What the format still needs, in words ("Needs a presenter"), for the session page
+    and the API; roles open to everyone (no maximum) are never missing."""
+    return [
+        f"Needs {'a' if r.min_people == 1 else r.min_people} {r.label.lower()}"
+        for r, people in format_roles
+        if len(people) < r.min_people and r.max_people is not None
+    ]
+
+
 def session_page(
     session: Session,
     *,
@@ -435,11 +445,7 @@ def session_page(
         people_by_role.setdefault(role.role, []).append(role.person)
     agenda = agenda_of(session)
     format_roles = [(r, people_by_role.get(r.key, [])) for r in agenda.format.roles]
-    missing = [
-        f"Needs {'a' if r.min_people == 1 else r.min_people} {r.label.lower()}"
-        for r, people in format_roles
-        if len(people) < r.min_people and r.max_people is not None
-    ]
+    missing = missing_roles(format_roles)
     rsvps = list(session.rsvps.select_related("person").order_by("answer")) if saved else []
     can_edit = allows("edit")
     can_attend = saved and allows("attendance")

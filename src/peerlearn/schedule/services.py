@@ -259,9 +259,15 @@ def session_set_format_roles(
         count = len(people_by_role.get(role.key, ()))
         if role.max_people is not None and count > role.max_people:
             problems.append(f"{fmt.name} allows at most {role.max_people} {role.label.lower()}")
+    # Keyed by field, so the API names it; the page joins the messages as before.
     if problems:
-        raise ValidationError(problems)
-    _require_team_people(session.team, [p for people in people_by_role.values() for p in people])
+        raise ValidationError({"roles": problems})
+    try:
+        _require_team_people(
+            session.team, [p for people in people_by_role.values() for p in people]
+        )
+    except ValidationError as error:
+        raise ValidationError({"roles": error.messages}) from None
     SessionRole.objects.filter(session=session, role__in=known).exclude(
         role__in=SessionRole.LEADING_ROLES
     ).delete()
@@ -309,7 +315,9 @@ def attendance_record(
     ) | set(session.rsvps.values_list("person_id", flat=True))
     strangers = [p.name for p in people if p.pk not in allowed]
     if strangers:
-        raise ValidationError(f"Not in the team and no RSVP: {', '.join(strangers)}.")
+        raise ValidationError(
+            {"attendees": [f"Not in the team and no RSVP: {', '.join(strangers)}."]}
+        )
     Attendance.objects.filter(session=session).exclude(person__in=people).delete()
     kept = set(Attendance.objects.filter(session=session).values_list("person_id", flat=True))
     Attendance.objects.bulk_create(

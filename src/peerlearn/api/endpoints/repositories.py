@@ -1,4 +1,5 @@
-"""/api/teams/{id}/repositories and /api/repositories/{id}: the knowledge map, read-only.
+"""/api/teams/{id}/repositories and /api/repositories/{id}: the knowledge map (reads;
+registering, changing, re-running and deleting: repository_writes.py).
 
 What the repository pages show, through `peerlearn.knowledge.access` and the pages'
 own selectors and summaries (`knowledge.selectors`, `knowledge.pages`): anyone in the
@@ -103,7 +104,7 @@ class AnalysisOut(Schema):
     error: str | None = Field(..., description="As `last_error` of the list.", examples=[None])
 
 
-def _analysis(run: Analysis, *, can_facilitate: bool) -> AnalysisOut:
+def analysis_out(run: Analysis, *, can_facilitate: bool) -> AnalysisOut:
     return AnalysisOut(
         id=run.pk,
         status=AnalysisStatus(run.status),
@@ -171,9 +172,7 @@ class MapOut(Schema):
 class RepositoryDetailOut(RepositoryOut):
     analyses: list[AnalysisOut] = Field(..., description="The recent analyses, newest first.")
     map: MapOut | None = Field(..., description="The last good map; null if none succeeded.")
-    can_facilitate: bool = Field(
-        ..., description="Whether you may change, re-run or delete it (in the pages)."
-    )
+    can_facilitate: bool = Field(..., description="Whether you may change, re-run or delete it.")
 
 
 def _map(repository: Repository, runs: Any) -> MapOut | None:
@@ -236,8 +235,11 @@ def _map(repository: Repository, runs: Any) -> MapOut | None:
 )
 def get_repository(request: HttpRequest, repository_id: int = id_in_path()) -> RepositoryDetailOut:
     access = get_repository_access(api_user(request), repository_id, TeamAction.VIEW)
-    repository = access.obj
-    can_facilitate = access.allows(TeamAction.FACILITATE)
+    return repository_detail(access.obj, can_facilitate=access.allows(TeamAction.FACILITATE))
+
+
+def repository_detail(repository: Repository, *, can_facilitate: bool) -> RepositoryDetailOut:
+    """What GET /api/repositories/{id} answers, also after a change."""
     runs = repository_runs(repository, with_map=False, with_overview=True)
     latest = runs.latest
     good = runs.good
@@ -255,7 +257,7 @@ def get_repository(request: HttpRequest, repository_id: int = id_in_path()) -> R
         truck_factor=good.truck_factor if good else None,
         files_analysed=good.files_analysed if good else None,
         map_finished_at=good.finished_at if good else None,
-        analyses=[_analysis(run, can_facilitate=can_facilitate) for run in runs.recent],
+        analyses=[analysis_out(run, can_facilitate=can_facilitate) for run in runs.recent],
         map=_map(repository, runs),
         can_facilitate=can_facilitate,
     )

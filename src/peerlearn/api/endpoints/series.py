@@ -1,45 +1,36 @@
 """/api/teams/{id}/series and /api/series/{id}: recurring series, their next dates,
-create, cancel and skip a date.
+create, change, cancel, skip a date and take a skip back (single dates: occurrences.py).
 
 Same rules as the series pages, through `peerlearn.schedule.access` and
 `peerlearn.schedule.series_services`: anyone in the team sees a series, facilitators,
-leads and organisation admins create, cancel and skip.
+leads and organisation admins create, change, cancel and skip.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.params.functions import Path
 
 from peerlearn.api.auth import api_user
-from peerlearn.api.endpoints.sessions import (
-    MyRsvpOut,
-    PersonRef,
-    RsvpIn,
-    SlotOut,
-    slot_out,
-    team_person,
-)
+from peerlearn.api.endpoints.person_ids import team_person
+from peerlearn.api.endpoints.sessions import PersonRef, SlotOut, slot_out
 from peerlearn.api.fields import Id, MultiLine, SaneDate, SingleLine, WebUrl, id_in_path
 from peerlearn.api.pagination import Page
-from peerlearn.engines.schedule.bounds import in_planned_range
 from peerlearn.engines.schedule.errors import ScheduleError
 from peerlearn.people.access import get_team_for_user
 from peerlearn.people.models import User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import series_services
 from peerlearn.schedule.access import SessionAction, get_series_access
-from peerlearn.schedule.models import Audience, Frequency, RsvpAnswer, Series, SeriesSkip, Weekday
+from peerlearn.schedule.models import Audience, Frequency, Series, SeriesSkip, Weekday
 from peerlearn.schedule.rules import engine_series
 from peerlearn.schedule.selectors import (
-    occurrence_key,
-    parse_occurrence_key,
     series_slots,
     series_with_rows,
 )
@@ -230,42 +221,83 @@ def skip_date(
     return Status(201, skip)
 
 
-def _original_start(key: str) -> dt.datetime:
-    # One spelling per date, and none outside the range the engine plans in (as the
-    # occurrence page reads its URL).
-    moment = parse_occurrence_key(key)
-    if moment is None or occurrence_key(moment) != key or not in_planned_range(moment):
-        raise Http404("No such occurrence.")
-    return moment
+class SeriesPatch(Schema):
+    """Only the fields sent change. `null` is refused except where it means "none":
+    the facilitators, `week_of_month`, `sprint_start` and `until`."""
 
-
-@router.put(
-    "/series/{series_id}/occurrences/{occurrence}/rsvp",
-    response=MyRsvpOut,
-    summary="Answer for one date of a series (anyone who can see the series)",
-)
-def rsvp_occurrence(
-    request: HttpRequest,
-    payload: RsvpIn,
-    series_id: int = id_in_path(),
-    occurrence: str = Path(
-        ...,
-        max_length=16,
-        description="The date's original start in UTC, as `occurrence` of the sessions list "
-        "(e.g. 20300306T110000Z).",
-    ),
-) -> MyRsvpOut:
-    person = api_user(request)
-    series = get_series_access(person, series_id, SessionAction.RSVP).obj
-    try:
-        rsvp = series_services.occurrence_rsvp_set(
-            series=series,
-            original_start=_original_start(occurrence),
-            person=person,
-            answer=payload.answer,
-        )
-    except series_services.NoSuchOccurrence:
-        raise Http404("No such occurrence.") from None
-    return MyRsvpOut(
-        session_id=rsvp.session_id, answer=RsvpAnswer(rsvp.answer), answered_at=rsvp.answered_at
+    title: SingleLine | None = Field(None, min_length=1, max_length=200)
+    format: SingleLine | None = Field(None, max_length=40)
+    frequency: Frequency | None = None
+    interval: int | None = Field(None, ge=1, le=32767)
+    weekday: Weekday | None = Field(None, description="0 Monday … 6 Sunday.")
+    week_of_month: int | None = Field(None, ge=-1, le=5)
+    sprint_start: SaneDate | None = None
+    starts_on: SaneDate | None = None
+    until: SaneDate | None = None
+    start_time: dt.time | None = None
+    time_zone: SingleLine | None = Field(None, max_length=64)
+    duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
+    topic: MultiLine | None = Field(None, max_length=20_000)
+    audience: Audience | None = None
+    location: SingleLine | None = Field(None, max_length=300)
+    video_link: WebUrl | None = Field(None, max_length=500)
+    whiteboard_link: WebUrl | None = Field(None, max_length=500)
+    facilitator_id: Id | None = Field(None, description="null: no facilitator.")
+    co_facilitator_id: Id | None = Field(None, description="null: no co-facilitator.")
+    is_protected_slot: bool | None = Field(
+        None, description="true claims the team's protected slot (the newest wins)."
     )
+
+
+NULLABLE = frozenset(
+    {"facilitator_id", "co_facilitator_id", "week_of_month", "sprint_start", "until"}
+)
+NOT_RULE_FIELDS = ("facilitator_id", "co_facilitator_id", "is_protected_slot")
+
+
+@router.patch(
+    "/series/{series_id}",
+    response=SeriesDetailOut,
+    summary="Change a series (facilitators, leads, organisation admins)",
+)
+def edit_series(
+    request: HttpRequest, payload: SeriesPatch, series_id: int = id_in_path()
+) -> Series:
+    series = get_series_access(api_user(request), series_id, SessionAction.EDIT).obj
+    sent = payload.model_dump(exclude_unset=True)
+    nulls = [name for name, value in sent.items() if value is None and name not in NULLABLE]
+    if nulls:
+        raise ValidationError({name: ["Give a value, or leave the field out."] for name in nulls})
+    changes = {name: value for name, value in sent.items() if name not in NOT_RULE_FIELDS}
+    if "weekday" in changes:
+        changes["weekday"] = int(changes["weekday"])
+    # The facilitators not sent stay; checked like sent ones, so one who left the team
+    # is refused by field name.
+    ids = {
+        "facilitator_id": sent.get("facilitator_id", series.facilitator_id),
+        "co_facilitator_id": sent.get("co_facilitator_id", series.co_facilitator_id),
+    }
+    series_services.series_update(
+        series=series,
+        changes=changes,
+        facilitator=team_person(series.team, ids["facilitator_id"], "facilitator_id"),
+        co_facilitator=team_person(series.team, ids["co_facilitator_id"], "co_facilitator_id"),
+        is_protected_slot=sent.get("is_protected_slot"),
+    )
+    return _detail(series.pk, can_edit=True)
+
+
+@router.delete(
+    "/series/{series_id}/skips/{skip_id}",
+    response={204: None},
+    summary="Meet again on a skipped date (facilitators, leads, organisation admins)",
+)
+def unskip_date(
+    request: HttpRequest, series_id: int = id_in_path(), skip_id: int = id_in_path()
+) -> Status[None]:
+    series = get_series_access(api_user(request), series_id, SessionAction.EDIT).obj
+    skip = SeriesSkip.objects.filter(series=series, pk=skip_id).first()
+    if skip is None:
+        raise Http404("No such skipped date.")
+    series_services.series_skip_remove(skip=skip)
+    return Status(204, None)

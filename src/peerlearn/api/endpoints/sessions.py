@@ -12,12 +12,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from peerlearn.api.auth import api_user
+from peerlearn.api.endpoints.person_ids import team_person
 from peerlearn.api.fields import (
     Id,
     MultiLine,
@@ -28,8 +29,8 @@ from peerlearn.api.fields import (
     id_in_path,
 )
 from peerlearn.api.pagination import Page
-from peerlearn.people.access import get_person_for_team, get_team_for_user
-from peerlearn.people.models import Team, User
+from peerlearn.people.access import get_team_for_user
+from peerlearn.people.models import User
 from peerlearn.people.roles import TeamAction
 from peerlearn.schedule import services
 from peerlearn.schedule.access import SessionAction, get_session_access
@@ -241,17 +242,6 @@ class SessionIn(Schema):
     whiteboard_link: WebUrl = Field("", max_length=500, examples=[""])
     facilitator_id: Id | None = Field(None, description="A member of the team.", examples=[3])
     co_facilitator_id: Id | None = Field(None, examples=[None])
-
-
-def team_person(team: Team, user_id: int | None, field: str) -> User | None:
-    """A person of the team's organisation by an id from the body; a 422 naming the field
-    otherwise (the service then checks that they are in the team)."""
-    if user_id is None:
-        return None
-    try:
-        return get_person_for_team(team, user_id)
-    except Http404:
-        raise ValidationError({field: ["No such person."]}) from None
 
 
 @router.post(
