@@ -70,6 +70,7 @@ ENDPOINTS = {
     ("delete", "/api/kb-pages/{page_id}"),
     ("get", "/api/sessions/{session_id}/kb-proposal"),
     ("put", "/api/sessions/{session_id}/kb-page"),
+    ("get", "/api/teams/{team_id}/search"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }

@@ -15,6 +15,7 @@ from peerlearn.api.endpoints import (
     me,
     members,
     repositories,
+    search,
     series,
     sessions,
     teams,
@@ -49,4 +50,5 @@ api.add_router("", gap_sources.router)
 api.add_router("", gap_imports.router)
 api.add_router("", gap_duplicates.router)
 api.add_router("", kb.router)
+api.add_router("", search.router)
 api.add_router("", audit.router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "peerlearn.gaps",
     "peerlearn.capture",
     "peerlearn.kb",
+    "peerlearn.search",
     "peerlearn.audit",
     # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
     "peerlearn.people.admin_config.OperatorAdminConfig",

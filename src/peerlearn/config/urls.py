@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("peerlearn.gaps.urls")),
     path("", include("peerlearn.capture.urls")),
     path("", include("peerlearn.kb.urls")),
+    path("", include("peerlearn.search.urls")),
     path("", include("peerlearn.web.urls")),
 ]
