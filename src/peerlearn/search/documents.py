@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from peerlearn.capture.models import SessionNotes, Transcript
 from peerlearn.kb.models import KbPage
-from peerlearn.search.models import EntryKind
 from peerlearn.schedule.models import Session
+from peerlearn.search.models import EntryKind
 
 Indexed = KbPage | SessionNotes | Transcript
 TITLE_MAX = 300

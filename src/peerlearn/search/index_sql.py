@@ -15,6 +15,8 @@ The scope tokens go into the vector as they are (array_to_tsvector), never parse
 
 from __future__ import annotations
 
+# ruff: noqa: S608  (the statements are constants: names of our own, no input)
+
 FTS_TABLE = "search_index"
 SQLITE_CREATE = [
     f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(

@@ -62,9 +62,9 @@ def _everything(team: Team | None) -> Iterator[Indexed]:
         .select_related("session__team")
         .iterator(_BATCH)
     )
-    yield from Transcript.objects.filter(**session_scoped).select_related(
-        "session__team"
-    ).iterator(_BATCH)
+    yield from (
+        Transcript.objects.filter(**session_scoped).select_related("session__team").iterator(_BATCH)
+    )
 
 
 @transaction.atomic
@@ -77,7 +77,7 @@ def search_rebuild(*, team: Team | None = None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS search_index_delete")
             table = index_sql.FTS_TABLE
-            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")  # noqa: S608
             SearchEntry.objects.all()._raw_delete(SearchEntry.objects.db)
             cursor.execute(index_sql.SQLITE_CREATE[2])
     else:
@@ -86,7 +86,9 @@ def search_rebuild(*, team: Team | None = None) -> int:
     batch: list[SearchEntry] = []
     for obj in _everything(team):
         document = document_of(obj)
-        batch.append(SearchEntry(kind=document.kind, object_id=document.object_id, **_fields(document)))
+        batch.append(
+            SearchEntry(kind=document.kind, object_id=document.object_id, **_fields(document))
+        )
         if len(batch) >= _BATCH:
             SearchEntry.objects.bulk_create(batch)
             written += len(batch)

@@ -33,9 +33,12 @@ def team_search(request: AuthedRequest, team_id: int) -> HttpResponse:
     number = _page_number(request)
     results = (
         search(
-            query=text, team_ids=[access.team.pk], kinds=kinds, limit=PER_PAGE,
+            query=text,
+            team_ids=[access.team.pk],
+            kinds=kinds,
+            limit=PER_PAGE,
             offset=(number - 1) * PER_PAGE,
-        )  # fmt: skip
+        )
         if text
         else None
     )

@@ -25,10 +25,12 @@ _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 # Common English words that match almost every page: dropped from a query that has other
 # words, so they cost nothing and do not demote pages that do not repeat them.
-STOP_WORDS = frozenset(
-    "a an and are as at be but by for from has have how i in is it its of on or our so "
-    "that the their there this to was we were what when where which who why will with you".split()
+_STOP_WORDS_TEXT = (
+    "a an and are as at be but by for from has have how i in is it its of on or our "
+    "so that the their there this to was we were what when where which who why will "
+    "with you"
 )
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,9 @@ def parse_query(text: str) -> ParsedQuery:
         if term not in seen:
             seen.add(term)
             terms.append(term)
-    meaningful = [t for t in terms if t.excluded or len(t.words) > 1 or t.words[0] not in STOP_WORDS]
+    meaningful = [
+        t for t in terms if t.excluded or len(t.words) > 1 or t.words[0] not in STOP_WORDS
+    ]
     if any(not t.excluded for t in meaningful):
         terms = meaningful
     return ParsedQuery(tuple(terms[:MAX_TERMS]))

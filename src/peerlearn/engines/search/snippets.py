@@ -17,6 +17,7 @@ from functools import lru_cache
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
 _EXTRA_LETTERS = 5
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=256)
 def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    stems = sorted({stem(_fold(word)) for word in words if word}, key=len, reverse=True)
+    # Only words (letters and digits) are looked for, as the query parser makes them.
+    stems = sorted({stem(w) for w in words if _WORD.fullmatch(w)}, key=len, reverse=True)
     if not stems:
         return None
     alternatives = "|".join(re.escape(s) for s in stems)
@@ -94,4 +96,3 @@ def snippet(text: str, words: Sequence[str], *, width: int = 220) -> list[Segmen
     if end < len(text):
         segments.append(Segment(" …"))
     return segments
-
