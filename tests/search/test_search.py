@@ -24,7 +24,7 @@ def indexed(cast: Cast) -> Cast:
     first = session_of(cast.platform, cast.fiona, title="Release day")
     publish(
         first, cast.fiona, title="How we deploy",
-        summary="Deploying goes through the <canary> & waits. <script>alert(1)</script>",
+        summary="Deploying goes through the canary & waits <b>here</b>. <script>alert(1)</script>",
     )  # fmt: skip
     save_notes(first, cast.bob, "Rollback steps: a bad deploy rolls back by flag.")
     second = session_of(cast.platform, cast.fiona, title="Tracing")
@@ -60,7 +60,9 @@ def _page_id(cast: Cast, title: str) -> int:
 
 def test_snippets_escape_the_text(indexed: Cast) -> None:
     hit = search(query="canary waits", team_ids=[indexed.platform.pk], kinds=["page"]).hits[0]
-    assert "&lt;<mark>canary</mark>&gt; &amp; <mark>waits</mark>" in hit.snippet_html
+    assert (
+        "<mark>canary</mark> &amp; <mark>waits</mark> &lt;b&gt;here&lt;/b&gt;" in hit.snippet_html
+    )
     assert "<script>" not in hit.snippet_html
     assert "&lt;script&gt;" in hit.snippet_html
 
@@ -125,7 +127,7 @@ def test_any_query_never_fails(indexed: Cast, text: str) -> None:
 def test_the_page_shows_results_and_refuses_outsiders(indexed: Cast) -> None:
     url = reverse("search:team", args=[indexed.platform.pk])
     html = client_for(indexed.bob).get(url, {"q": "canary waits", "kind": "page"}).content.decode()
-    assert "&lt;<mark>canary</mark>&gt;" in html
+    assert "<mark>canary</mark> &amp; <mark>waits</mark> &lt;b&gt;" in html
     assert "<script>alert" not in html
     assert client_for(indexed.charlie).get(url, {"q": "deploy"}).status_code == 404
     assert client_for(indexed.zed).get(url, {"q": "deploy"}).status_code == 404

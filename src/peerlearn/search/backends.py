@@ -18,6 +18,8 @@ from peerlearn.search import index_sql
 # Rank weights: a word in the title counts ten times one in the text; scope tokens nothing.
 _FTS5_WEIGHTS = "10.0, 1.0, 0.0"
 _PG_WEIGHTS = "'{0, 0, 0.1, 1}'"  # D (scope), C, B (text), A (title)
+CANDIDATES = 500  # rows ranked for a query of words
+STRICT_CANDIDATES = 2000  # rows checked for its phrases and exclusions
 
 
 def ranked_ids(
@@ -56,20 +58,32 @@ def _postgresql(
     query: ParsedQuery, scopes: Sequence[str], kinds: Sequence[str], limit: int, offset: int
 ) -> list[int]:
     config = f"'{index_sql.PG_CONFIG}'::regconfig"
-    parts: list[str] = []
-    params: list[object] = []
-    for term in query.terms:
-        parts.append(("!! " if term.excluded else "") + f"phraseto_tsquery({config}, %s)")
-        params.append(" ".join(term.words))
-    text = " && ".join(parts)
-    scope = "%s::tsquery" + (" && %s::tsquery" if kinds else "")
-    params += [_lexemes(scopes)] + ([_lexemes(kinds)] if kinds else [])
-    column = index_sql.PG_COLUMN
-    sql = (
-        f"SELECT e.id FROM search_searchentry e, (SELECT {text} AS t, {scope} AS s) q "  # noqa: S608
-        f"WHERE e.{column} @@ (q.s && q.t) "
-        f"ORDER BY ts_rank({_PG_WEIGHTS}, e.{column}, q.t) DESC, e.id DESC LIMIT %s OFFSET %s"
+    # The index answers "has all these words" exactly; phrases and exclusions need each
+    # row's vector read again (a recheck). So candidates are found by the words alone,
+    # and only a capped number of them checked against phrases and exclusions, then
+    # ranked (ts_rank also reads each vector): a word on most of an organisation's
+    # pages would otherwise have thousands read. Results beyond are not promised.
+    words = [word for term in query.included for word in term.words]
+    loose = " && ".join(f"plainto_tsquery({config}, %s)" for _ in words)
+    ranked = " && ".join(f"phraseto_tsquery({config}, %s)" for _ in query.included)
+    ranked_params = [" ".join(term.words) for term in query.included]
+    strict_terms = [t for t in query.terms if t.excluded or len(t.words) > 1]
+    strict = " && ".join(
+        ("!! " if t.excluded else "") + f"phraseto_tsquery({config}, %s)" for t in strict_terms
     )
+    scope = "%s::tsquery" + (" && %s::tsquery" if kinds else "")
+    scope_params = [_lexemes(scopes)] + ([_lexemes(kinds)] if kinds else [])
+    column = index_sql.PG_COLUMN
+    candidates = max(STRICT_CANDIDATES if strict else CANDIDATES, offset + limit)
+    sql = (
+        f"SELECT c.id FROM (SELECT e.id, e.{column} AS document "  # noqa: S608
+        f"FROM search_searchentry e WHERE e.{column} @@ (({scope}) && {loose}) LIMIT %s) c "
+        + (f"WHERE c.document @@ ({strict}) " if strict else "")
+        + f"ORDER BY ts_rank({_PG_WEIGHTS}, c.document, {ranked}) DESC, c.id DESC "
+        "LIMIT %s OFFSET %s"
+    )
+    params: list[str | int] = [*scope_params, *words, candidates]
+    params += [" ".join(t.words) for t in strict_terms] + ranked_params + [limit, offset]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -44,7 +44,8 @@ def team_search(request: AuthedRequest, team_id: int) -> HttpResponse:
     )
 
     def link(page: int) -> str:
-        return "?" + urlencode({"q": text, "kind": kinds, "page": page}, doseq=True)
+        pairs = [("q", text), *(("kind", kind) for kind in kinds), ("page", str(page))]
+        return "?" + urlencode(pairs)
 
     context = {
         "team": access.team,
