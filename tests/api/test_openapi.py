@@ -119,6 +119,7 @@ ENDPOINTS = {
     ("get", "/api/teams/{team_id}/pairing-rounds"),
     ("post", "/api/pairings/{pairing_id}/accept"),
     ("post", "/api/pairings/{pairing_id}/decline"),
+    ("get", "/api/teams/{team_id}/search"),
     ("get", "/api/audit-events"),
     ("get", "/api/skipped-items"),
 }

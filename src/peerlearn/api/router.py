@@ -21,6 +21,7 @@ from peerlearn.api.endpoints import (
     recordings,
     repositories,
     repository_writes,  # noqa: F401  (on repositories.router)
+    search,
     series,
     session_people,
     sessions,
@@ -63,4 +64,5 @@ api.add_router("", chat.router)
 api.add_router("", capture.router)
 api.add_router("", recordings.router)
 api.add_router("", planning.router)
+api.add_router("", search.router)
 api.add_router("", audit.router)

@@ -33,6 +33,7 @@ from peerlearn.capture.models import (
 from peerlearn.engines.capture.transcripts import TranscriptError, parse_transcript
 from peerlearn.people.models import User
 from peerlearn.schedule.models import Audience, RsvpAnswer, Session, SessionRole
+from peerlearn.search.services import search_entry_remove, search_entry_upsert
 from peerlearn.validation import check_web_url
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,7 @@ def recording_remove(*, session: Session, actor: User | None, reason: str) -> bo
     if recording is not None:
         recording.delete()
     if transcript is not None:
+        search_entry_remove(obj=transcript)
         transcript.delete()
     RecordingRemoval.objects.create(session=session, what=what, reason=reason[:200])
     audit_record(
@@ -276,6 +278,7 @@ def transcript_import(*, session: Session, actor: User, data: bytes, file_name: 
         speakers=list(parsed.speakers),
         imported_by=actor,
     )
+    search_entry_upsert(obj=transcript)
     audit_record(
         actor=actor,
         organisation=session.team.organisation_id,

@@ -25,6 +25,7 @@ from peerlearn.capture.models import ActionItem, ActionStatus, NotesRevision, Se
 from peerlearn.engines.capture.action_lines import ActionLine, parse_action_lines
 from peerlearn.people.models import Membership, Team, User
 from peerlearn.schedule.models import Session
+from peerlearn.search.services import search_entry_upsert
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ def notes_save(*, session: Session, author: User, body: str, base_version: int) 
     )
     saved = NotesSaved(notes, changed=True)
     _sync_action_items(session, author, text, saved)
+    notes.session = session  # already loaded, with its team
+    search_entry_upsert(obj=notes)
     audit_record(
         actor=author,
         organisation=session.team.organisation_id,

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from peerlearn.capture.models import Recording, RecordingKind, Transcript
 from peerlearn.capture.recording_services import consent_state, recording_file
+from peerlearn.search.services import search_entry_upsert
 
 HOW_TO = (
     "Local transcription is off. To turn it on, install faster-whisper in peerlearn's "
@@ -77,7 +78,9 @@ def transcribe_recording(recording: Recording) -> Transcript | None:
         if not consent_state(session).may_record:
             return None
         Transcript.objects.filter(session=session).delete()
-        return Transcript.objects.create(
+        transcript = Transcript.objects.create(
             session=session, format="whisper", file_name=f"{recording.file_name} (transcribed)",
             cues=cues, speakers=[], imported_by=recording.attached_by,
         )  # fmt: skip
+        search_entry_upsert(obj=transcript)  # and the replaced transcript's entry goes
+        return transcript

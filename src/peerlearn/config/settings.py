@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "peerlearn.kb",
     "peerlearn.chat",
     "peerlearn.planning",
+    "peerlearn.search",
     "peerlearn.audit",
     # Django admin with peerlearn's operator-only site (peerlearn.people.admin_site).
     "peerlearn.people.admin_config.OperatorAdminConfig",

@@ -39,5 +39,6 @@ urlpatterns = [
     path("", include("peerlearn.kb.urls")),
     path("", include("peerlearn.chat.urls")),
     path("", include("peerlearn.planning.urls")),
+    path("", include("peerlearn.search.urls")),
     path("", include("peerlearn.web.urls")),
 ]

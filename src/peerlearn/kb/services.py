@@ -19,6 +19,7 @@ from peerlearn.kb import rules
 from peerlearn.kb.models import KbLabel, KbPage
 from peerlearn.people.models import User
 from peerlearn.schedule.models import Session, SessionRole
+from peerlearn.search.services import search_entry_remove, search_entry_upsert
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def kb_page_publish(
         )
         for item in action_items
     ]
+    search_entry_upsert(obj=page)
     audit_record(
         actor=actor,
         organisation=session.team.organisation_id,
@@ -108,4 +110,5 @@ def kb_page_remove(*, page: KbPage, actor: User) -> None:
     audit_record(
         actor=actor, organisation=page.team.organisation_id, action="kb.removed", target=page
     )
+    search_entry_remove(obj=page)
     page.delete()

@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,19 @@ def sqlite_path() -> Path:
     return Path(database_settings()["NAME"]).resolve()
 
 
+def _virtual_table_parts(cursor: Any) -> set[str]:
+    """SQLite's virtual tables (the search index's FTS5 table) and their shadow tables:
+    `migrate` writes rows of their own into them (FTS5's configuration), and what they
+    hold is derived from ordinary tables, which the backup carries."""
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+    )
+    virtual = [row[0] for row in cursor.fetchall()]
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    names = [row[0] for row in cursor.fetchall()]
+    return {name for name in names for v in virtual if name == v or name.startswith(f"{v}_")}
+
+
 def occupied_tables() -> list[str]:
     """Tables holding rows, other than those `peerlearn migrate` fills by itself."""
     if kind() == "sqlite" and not sqlite_path().exists():
@@ -49,8 +63,9 @@ def occupied_tables() -> list[str]:
     connection = connections["default"]
     occupied: list[str] = []
     with connection.cursor() as cursor:
+        derived = _virtual_table_parts(cursor) if connection.vendor == "sqlite" else set()
         for table in sorted(connection.introspection.table_names(cursor)):
-            if table in BOOKKEEPING_TABLES:
+            if table in BOOKKEEPING_TABLES or table in derived:
                 continue
             cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608
             if cursor.fetchone() is not None:
@@ -208,14 +223,45 @@ def postgresql_dump(target: Path) -> None:
     )  # fmt: skip
 
 
-def postgresql_restore(script: Path, *, drop_tables: list[str]) -> None:
+def text_search_objects() -> list[tuple[str, str]]:
+    """The text search configurations and dictionaries a `peerlearn migrate` made (the
+    search index's) in the current schema, not those of an extension: ("CONFIGURATION"
+    or "DICTIONARY", qualified name), configurations first (they use the dictionaries)."""
+    query = """
+        SELECT kind, quote_ident(n.nspname) || '.' || quote_ident(name) FROM (
+            SELECT 'CONFIGURATION' AS kind, c.oid, c.cfgname AS name, c.cfgnamespace AS ns,
+                   'pg_ts_config'::regclass AS catalog, 0 AS rank FROM pg_ts_config c
+            UNION ALL
+            SELECT 'DICTIONARY', d.oid, d.dictname, d.dictnamespace,
+                   'pg_ts_dict'::regclass, 1 FROM pg_ts_dict d
+        ) o JOIN pg_namespace n ON n.oid = o.ns
+        WHERE n.nspname = current_schema()
+          AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = o.catalog
+                          AND e.objid = o.oid AND e.deptype = 'e')
+        ORDER BY rank, name
+    """
+    with connections["default"].cursor() as cursor:
+        cursor.execute(query)
+        return [(str(kind), str(name)) for kind, name in cursor.fetchall()]
+
+
+def postgresql_restore(
+    script: Path,
+    *,
+    drop_tables: list[str],
+    drop_text_search: Sequence[tuple[str, str]] = (),
+) -> None:
     """Run the dump in one transaction (all of it, or nothing), after dropping the empty
-    tables a `peerlearn migrate` may have created."""
+    tables and the text search objects a `peerlearn migrate` may have created (the dump
+    creates them again)."""
     connections.close_all()
     preamble = script.with_name("preamble.sql")
     quote = connections["default"].ops.quote_name
     preamble.write_text(
-        "".join(f"DROP TABLE IF EXISTS {quote(table)} CASCADE;\n" for table in drop_tables),
+        "".join(f"DROP TABLE IF EXISTS {quote(table)} CASCADE;\n" for table in drop_tables)
+        + "".join(
+            f"DROP TEXT SEARCH {kind} IF EXISTS {name};\n" for kind, name in drop_text_search
+        ),
         encoding="utf-8",
     )
     conninfo, env = _connection_arguments()

@@ -108,7 +108,11 @@ def backup_restore(*, path: Path) -> RestoreSummary:
                 databases.sqlite_check(snapshot)
                 databases.sqlite_restore(snapshot)
             else:
-                databases.postgresql_restore(snapshot, drop_tables=databases.existing_tables())
+                databases.postgresql_restore(
+                    snapshot,
+                    drop_tables=databases.existing_tables(),
+                    drop_text_search=databases.text_search_objects(),
+                )
         except (archive.ArchiveError, databases.DatabaseError) as error:
             raise RestoreRefused(str(error)) from None
         restored = staging / archive.DATA_PREFIX.rstrip("/")
