@@ -15,7 +15,7 @@ them as the services' writes would), one session per team.
 
 Measured: `search.selectors.search` (ranking, access scope, fetching the entries,
 snippets) for a member of one team and for an admin of an organisation of 50 teams,
-over 24 queries (common, medium and rare words, two-word queries, a phrase, an
+over 22 queries (common, medium and rare words, two-word queries, a phrase, an
 excluded word), each run `--runs` times, interleaved with the baseline (fetching 20
 entries by primary key). Prints p50/p95; `--write` replaces this database's part of
 the "## Search" section of docs/benchmarks.md.
