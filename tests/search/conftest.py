@@ -9,10 +9,11 @@ from peerlearn.kb import services as kb_services
 from peerlearn.kb.models import KbPage
 from peerlearn.people.models import Team, User
 from peerlearn.schedule.models import Session
+from tests.browser.conftest import browser_type_launch_args, console
 from tests.capture.conftest import everyone_consents, recordings_dir
 from tests.schedule.conftest import make_session
 
-__all__ = ["recordings_dir"]
+__all__ = ["browser_type_launch_args", "console", "recordings_dir"]
 
 VTT = """WEBVTT
 

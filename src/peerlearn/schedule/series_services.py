@@ -34,6 +34,7 @@ from peerlearn.schedule.services import (
     session_set_status,
     session_update,
 )
+from peerlearn.search.services import search_session_scopes_sync
 from peerlearn.validation import check_date, check_single_line
 
 RULE_FIELDS = (
@@ -226,9 +227,12 @@ def _propagate(
     future = list(
         Session.objects.filter(series=series, starts_at__gte=now).prefetch_related("roles")
     )
+    reopened: list[int] = []
     for row in future:
         for name in [n for n in changed & set(COPIED_FIELDS) if getattr(row, n) == before[n]]:
             setattr(row, name, getattr(series, name))
+            if name == "audience":
+                reopened.append(row.pk)
         lead = {r.role: r.person_id for r in row.roles.all() if r.role in SessionRole.LEADING_ROLES}
         if (lead.get(SessionRole.FACILITATOR), lead.get(SessionRole.CO_FACILITATOR)) == old_people:
             _set_leading_roles(row, series.facilitator, series.co_facilitator)
@@ -237,6 +241,7 @@ def _propagate(
         row.ends_at = row.starts_at + dt.timedelta(minutes=row.duration_minutes)
         row.sequence = max(row.sequence + 1, series.sequence)
         row.save()
+    search_session_scopes_sync(session_ids=reopened)
 
 
 @transaction.atomic

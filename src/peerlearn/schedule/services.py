@@ -32,6 +32,7 @@ from peerlearn.schedule.models import (
     SessionStatus,
 )
 from peerlearn.schedule.rules import as_validation_error, field_problems
+from peerlearn.search.services import search_session_scopes_sync
 
 # A change to any of these is visible in a calendar, so it bumps SEQUENCE and re-invites.
 CALENDAR_FIELDS = (
@@ -202,6 +203,8 @@ def session_update(
         locked.updated_at = timezone.now()
         _touch_series(locked)
     locked.save()
+    if locked.audience != before["audience"]:
+        search_session_scopes_sync(session_ids=[locked.pk])
     if changed:
         announce_after_commit(locked)
     return locked

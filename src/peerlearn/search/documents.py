@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from peerlearn.capture.models import SessionNotes, Transcript
 from peerlearn.kb.models import KbPage
-from peerlearn.schedule.models import Session
+from peerlearn.schedule.models import Audience, Session
 from peerlearn.search.models import EntryKind
 
 Indexed = KbPage | SessionNotes | Transcript
@@ -85,16 +85,18 @@ def document_of(obj: Indexed) -> Document:
     capture = reverse("capture:session", args=[session.pk])
     if isinstance(obj, KbPage):
         title, body, url = obj.title, _page_body(obj), reverse("kb:page", args=[obj.pk])
-        # Pages the team opened to the organisation are found by anyone of it (kb.access);
-        # notes and transcripts only by the team: the session's openness can change
-        # without their entry being written, and finding less is the safe side.
+        # Pages the team opened to the organisation are found by anyone of it (kb.access).
         open_to_org = obj.open_to_organisation
-    elif isinstance(obj, SessionNotes):
-        title, body, url = f"Notes: {session.title}", obj.body, f"{capture}#notes-heading"
-        open_to_org = False
     else:
-        title, body = f"Transcript: {session.title}", _transcript_body(obj)
-        url, open_to_org = f"{capture}#transcript-heading", False
+        # Notes and transcripts are read by whoever may see the session (capture.access):
+        # anyone of the organisation when the session is open to it. The schedule's
+        # services call search_session_scopes_sync when a session's audience changes.
+        open_to_org = session.audience == Audience.ORGANISATION
+        if isinstance(obj, SessionNotes):
+            title, body, url = f"Notes: {session.title}", obj.body, f"{capture}#notes-heading"
+        else:
+            title, body = f"Transcript: {session.title}", _transcript_body(obj)
+            url = f"{capture}#transcript-heading"
     return Document(
         kind=kind,
         object_id=obj.pk,

@@ -4,7 +4,7 @@ a rolled-back write leaves the index as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -52,6 +52,26 @@ def search_entry_remove(*, obj: Indexed) -> None:
     SearchEntry.objects.filter(kind=kind_of(obj), object_id=obj.pk).delete()
 
 
+@transaction.atomic
+def search_session_scopes_sync(*, session_ids: Iterable[int]) -> int:
+    """Who may find the notes and transcripts of these sessions follows who may see the
+    sessions: call after a session's audience changed. The number of entries rewritten."""
+    ids = list(session_ids)
+    if not ids:
+        return 0
+    written = 0
+    objects: list[Indexed] = [
+        *SessionNotes.objects.filter(session_id__in=ids).select_related("session__team"),
+        *Transcript.objects.filter(session_id__in=ids).select_related("session__team"),
+    ]
+    for obj in objects:
+        document = document_of(obj)
+        written += SearchEntry.objects.filter(kind=document.kind, object_id=obj.pk).update(
+            scope=document.scope
+        )
+    return written
+
+
 def _everything(team: Team | None) -> Iterator[Indexed]:
     scoped = {"team": team} if team is not None else {}
     session_scoped = {"session__team": team} if team is not None else {}
@@ -97,4 +117,10 @@ def search_rebuild(*, team: Team | None = None) -> int:
     return written + len(batch)
 
 
-__all__ = ["EntryKind", "search_entry_remove", "search_entry_upsert", "search_rebuild"]
+__all__ = [
+    "EntryKind",
+    "search_entry_remove",
+    "search_entry_upsert",
+    "search_rebuild",
+    "search_session_scopes_sync",
+]
