@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,9 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from peerlearn.knowledge import pages, services
+from peerlearn.knowledge import pages, services, treemaps
 from peerlearn.knowledge.access import get_repository_access, get_repository_for_user
 from peerlearn.knowledge.forms import RepositoryCreateForm, RepositoryOptionsForm
 from peerlearn.knowledge.models import Repository
@@ -179,5 +181,20 @@ def repository_files(request: AuthedRequest, repository_id: int) -> HttpResponse
     stored = context["runs"].map
     if stored is None or path not in stored.directories:
         raise Http404("No such directory in this repository's map.")
-    context["listing"] = pages.directory_listing(stored, _names(stored, access.obj.team), path)
+    names = _names(stored, access.obj.team)
+    context["listing"] = pages.directory_listing(stored, names, path)
+    base = reverse("knowledge:files", args=[access.obj.pk])
+
+    def link(directory: str) -> str:
+        return f"{base}?{urlencode({'dir': directory})}"
+
+    context["treemaps"] = [
+        (treemaps.directory_treemap(stored, names, path, link), "treemap-desktop"),
+        (
+            treemaps.directory_treemap(
+                stored, names, path, link, width=360, height=480, limit=16, inner_limit=0
+            ),
+            "treemap-phone",
+        ),
+    ]
     return render(request, "knowledge/files.html", context)
