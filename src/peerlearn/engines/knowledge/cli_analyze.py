@@ -16,7 +16,7 @@ from .analysis import AnalysisOptions, analyze_repository
 from .errors import KnowledgeError
 from .exclusions import ExclusionRules
 from .identity import AliasRules, IdentityOptions, parse_alias_rules
-from .report import parse_date, render_json, render_table
+from .report import WIDTH, find_people, parse_date, render_json, render_table
 from .state import HistoryState
 
 
@@ -52,6 +52,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", help="state file: read it to update incrementally, then save")
     parser.add_argument("--top", type=int, default=10, help="islands shown in the table")
     parser.add_argument("--no-files", action="store_true", help="JSON without per-file detail")
+    parser.add_argument(
+        "--what-if",
+        metavar="NAMES",
+        help='what these people leaving would orphan: "Name,Name" (names, keys or e-mails)',
+    )
+    parser.add_argument(
+        "--rank-fixtures",
+        action="store_true",
+        help="rank islands in test fixtures and data with the others",
+    )
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -68,14 +78,21 @@ def run_analyze(args: argparse.Namespace) -> int:
     except (KnowledgeError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        leaving = find_people(run.map, args.what_if) if args.what_if else ()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if state_path is not None and options.as_of is None:
         state_path.write_text(run.state.dumps(), encoding="utf-8")
     try:
         if args.format == "json":
-            print(render_json(run.map, files=not args.no_files))
+            print(render_json(run.map, files=not args.no_files, leaving=leaving))
         else:
-            console = Console()
-            render_table(run.map, console, top=args.top)
+            console = Console(width=min(WIDTH, Console().width))
+            render_table(
+                run.map, console, top=args.top, leaving=leaving, rank_fixtures=args.rank_fixtures
+            )
             how = "incrementally" if run.incremental else "in full"
             console.print(f"Read {run.commits_read} commits {how} in {elapsed:.1f} s.")
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
@@ -105,6 +122,7 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
         identity=IdentityOptions(exclude_bots=not args.include_bots).with_alias_rules(aliases),
         exclusions=rules,
         prune_truck_factor=args.prune,
+        rank_fixtures=args.rank_fixtures,
     )
 
 

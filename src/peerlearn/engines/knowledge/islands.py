@@ -146,9 +146,10 @@ def is_fixture(path: str) -> bool:
 
 
 def change_weight(changes: int, last_change_at: int, reference: int) -> float:
-    """Changes, discounted by the age of the last one: how much the code is worked on."""
+    """Changes (the creation counting as one), discounted by the age of the last one:
+    how much the code is being worked on."""
     age_days = max(0, reference - last_change_at) / 86400
-    return (changes or 1) * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return float((changes + 1) * 0.5 ** (age_days / HALF_LIFE_DAYS))
 
 
 def knowledge_islands(
@@ -182,10 +183,10 @@ def knowledge_islands(
     islands = []
     for entry in files:
         active_authors = [p for p in entry.authors if p in active]
-        directory = entry.path.rpartition("/")[0]
-        top = directory if directory in tops else None
-        if top is None and directory in inside:
-            top = next(d for d in _self_and_ancestors(directory) if d in tops)
+        folder = entry.path.rpartition("/")[0]
+        top = folder if folder in tops else None
+        if top is None and folder in inside:
+            top = next(d for d in _self_and_ancestors(folder) if d in tops)
         if top is not None:
             weights[top] += change_weight(entry.changes, entry.last_change_at, reference)
             if len(active_authors) == 1:

@@ -50,10 +50,10 @@ def literal_truck_factor_sentence(
             if total
             else "Truck factor 0: no files analysed."
         )
-    who = "person" if count == 1 else "people"
+    who = "this person" if count == 1 else f"these {count} people"
     besides = f", besides {_n(already)} with none already" if already else ""
     return (
-        f"Truck factor {count}: if these {count} {who} left ({_people(names)}), "
+        f"Truck factor {count}: if {who} left ({_people(names)}), "
         f"{_n(orphaned)} of {_files(total)} would have no author left{besides}, "
         "more than half in all."
     )
