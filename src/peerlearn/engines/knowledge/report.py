@@ -59,10 +59,13 @@ def render_table(
     loss = knowledge.knowledge_loss
     console.print(f"[bold]Knowledge loss:[/bold] {_shown(said['knowledge_loss'])}")
     for area in loss.areas[:top]:
-        where = f"{_shown(area.path)}/" if area.kind == "directory" else _shown(area.path)
+        if area.kind == "file":
+            where = _shown(area.path)
+        else:
+            where = f"{_shown(area.path)}/" if area.path else "(the whole repository)"
         size = f" ({area.files} files)" if area.kind == "directory" else ""
         known = ", ".join(_shown(names.get(k, k)) for k in area.authors[:3]) or "nobody"
-        console.print(f"  {where or '(the whole repository)'}{size}: known by {known}")
+        console.print(f"  {where}{size}: known by {known}")
     if len(loss.areas) > top:
         console.print(f"  … and {len(loss.areas) - top} more (--format json)")
     factor = knowledge.truck_factor
@@ -99,7 +102,7 @@ def render_table(
     if knowledge.bots:
         console.print(f"Bots left out: {len(knowledge.bots)}")
         for bot in knowledge.bot_details[:top]:
-            console.print(f"  {_shown(bot.identity)}: {bot.commits} commits ({bot.why})")
+            console.print(f"  {_shown(bot.identity)}: {bot.commits} commits ({_shown(bot.why)})")
         if len(knowledge.bot_details) > top:
             console.print(f"  … and {len(knowledge.bot_details) - top} more (--format json)")
     merged = sum(1 for person in knowledge.people if person.merges)
@@ -141,6 +144,13 @@ def _islands(
     rank_fixtures: bool,
 ) -> None:
     ranked = [i for i in knowledge.islands if rank_fixtures or not i.fixture]
+    fixtures = len(knowledge.islands) - len(ranked)
+    if not ranked:
+        console.print(
+            "No knowledge islands: no code has exactly one active author"
+            + (f" ({fixtures} in test fixtures and data: --rank-fixtures)." if fixtures else ".")
+        )
+        return
     table = Table(
         title=f"Top knowledge islands (of {len(ranked)}; by recent changes)",
         title_justify="left",
@@ -162,7 +172,6 @@ def _islands(
             _day(island.last_change_at),
         )
     console.print(table)
-    fixtures = len(knowledge.islands) - len(ranked)
     if fixtures:
         console.print(
             f"  {fixtures} islands in test fixtures and data not ranked (--rank-fixtures)"
