@@ -174,3 +174,28 @@ def test_hostile_names_in_what_if_are_escaped(repo: GitRepo) -> None:
     assert completed.returncode == 0, completed.stderr
     assert b"\x1b" not in completed.stdout
     assert b"If Mallory \\x1b]0;owned left" in completed.stdout
+
+
+def test_month_summaries_equal_separate_as_of_runs(
+    team: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["analyze", str(team.path), "--format", "json"]
+    assert main([*args, "--no-files", "--as-of", "2024-02-05", "--months", "3"]) == 0
+    months = json.loads(capsys.readouterr().out)["months"]
+    assert [m["month"] for m in months] == ["2023-11", "2023-12", "2024-01"]
+    for summary, last_day in zip(months, ["2023-11-30", "2023-12-31", "2024-01-31"], strict=True):
+        assert main([*args, "--as-of", last_day]) == 0
+        data = json.loads(capsys.readouterr().out)
+        active = {p["key"] for p in data["people"] if p["active"]}
+        at_risk = sum(1 for f in data["files"] if len(active.intersection(f["authors"])) == 1)
+        assert summary == {
+            "month": last_day[:7],
+            "tip": data["tip"],
+            "files": len(data["files"]),
+            "truck_factor": len(data["truck_factor"]["removed"]),
+            "reference_truck_factor": len(data["truck_factor"]["reference_people"]),
+            "files_at_risk": at_risk,
+            "files_without_active_author": data["knowledge_loss"]["files_without_active_author"],
+        }
+    assert months[0]["files_without_active_author"] == months[0]["files"]  # all had left
+    assert months[2]["files_at_risk"] > 0  # Alice came back in January

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -237,9 +238,15 @@ def find_people(knowledge: KnowledgeMap, text: str) -> tuple[str, ...]:
 
 
 def render_json(
-    knowledge: KnowledgeMap, *, files: bool = True, leaving: tuple[str, ...] = ()
+    knowledge: KnowledgeMap,
+    *,
+    files: bool = True,
+    leaving: tuple[str, ...] = (),
+    months: list[dict[str, Any]] | None = None,
 ) -> str:
     data = map_to_dict(knowledge, files=files)
+    if months is not None:
+        data["months"] = visible_data(months)
     if leaving:
         result = knowledge.what_if(leaving)
         names = {person.key: person.name for person in knowledge.people}
