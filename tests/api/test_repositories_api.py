@@ -112,3 +112,21 @@ def test_bad_ids_are_422_naming_the_parameter(
     response = client_as("alice").get(f"/api/repositories/{bad}")
     assert response.status_code == 422
     assert json_of(response)["message"].startswith("repository_id: ")
+
+
+def test_detail_states_knowledge_loss_and_both_truck_factors(
+    cast: Cast, client_as: Callable[[str], Client], platform_repository: Repository
+) -> None:
+    body = json_of(client_as("bob").get(f"/api/repositories/{platform_repository.pk}"))
+    summary = body["map"]["summary"]
+    assert summary["knowledge_loss"].endswith(
+        ("have no active author.", "has an active author.", "everyone who knew them has left.")
+    )
+    assert summary["files_without_active_author"] >= 0
+    assert summary["lost_total"] >= len(summary["lost"])
+    assert summary["truck_factor"].startswith(f"Truck factor {body['truck_factor']}")
+    assert summary["reference_truck_factor"].startswith("The reference tool")
+    assert summary["reference_value"] == len(summary["reference_people"])
+    for island in body["map"]["islands"]:
+        assert island["nested"] >= 0
+        assert island["fixture"] in (True, False)

@@ -296,3 +296,16 @@ def test_pages_say_who_was_merged_who_is_a_bot_and_what_was_left_out(
     body = body_of(client.get(page(kept)))
     assert "under <code>stubs/</code>" not in body
     assert "Kept whatever the rules say</dt><dd>stubs/*" in body
+
+
+def test_repository_page_states_knowledge_loss_and_both_truck_factors_first(
+    cast: Cast, source: GitRepo, register: Register
+) -> None:
+    repository = register(str(source.path), kind="local")
+    body = body_of(client_for(cast.bob).get(page(repository)))
+    summary = body[body.index('id="summary-heading"') : body.index('id="truck-heading"')]
+    assert re.search(r"<strong>(\d+ of \d+ files \(\d+ %\) have no active author|Every)", summary)
+    # Both answers, people named as on the rest of the page (account names).
+    assert "Truck factor 2: if these 2 people left (Alice and Bob)" in summary
+    assert "The reference tool (aserg-ufmg/Truck-Factor)" in summary
+    assert body.index('id="summary-heading"') < body.index('id="what-if-heading"')

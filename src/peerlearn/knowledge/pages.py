@@ -13,6 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from peerlearn.engines.knowledge import WhatIf, what_if
+from peerlearn.engines.knowledge.statements import (
+    knowledge_loss_sentence,
+    literal_truck_factor_sentence,
+    reference_truck_factor_sentence,
+)
 from peerlearn.knowledge.result import (
     ISLANDS_SHOWN,
     PEOPLE_SHOWN,
@@ -127,6 +132,32 @@ def islands(overview: Overview, names: Names, limit: int = ISLANDS_SHOWN) -> dic
         for island in overview.data["islands"][:limit]
     ]
     return {"rows": rows, "total": overview.data["islands_total"]}
+
+
+def summary(overview: Overview, names: Names) -> dict[str, Any] | None:
+    """What the page states first: knowledge already lost (with who knew it), then both
+    truck-factor answers, each in a sentence (engine statements.py), naming people as
+    the page does. None for maps stored before these were recorded."""
+    loss = overview.data.get("knowledge_loss")
+    factor = overview.data["truck_factor"]
+    if loss is None or "removed" not in factor:
+        return None
+    removed = factor["removed"]
+    reference = factor["reference_people"]
+    return {
+        "loss": knowledge_loss_sentence(loss["files_without_active_author"], loss["total_files"]),
+        "areas": [{**area, "known_by": names.many(area["authors"])} for area in loss["areas"]],
+        "areas_hidden": loss["areas_total"] - len(loss["areas"]),
+        "truck": literal_truck_factor_sentence(
+            names.many(removed),
+            factor["orphaned"],
+            factor["total_files"],
+            factor["files_without_author"],
+        ),
+        "reference": reference_truck_factor_sentence(
+            names.many(reference), names.many(k for k in removed if k not in reference)
+        ),
+    }
 
 
 def people(overview: Overview, names: Names, limit: int = PEOPLE_SHOWN) -> dict[str, Any]:

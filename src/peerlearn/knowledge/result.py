@@ -33,6 +33,8 @@ PEOPLE_SHOWN = 100
 TREE_AUTHORS_SHOWN = 3
 MERGES_SHOWN = 200  # identity merges listed on the repository page
 BOTS_SHOWN = 50
+LOSS_SHOWN = 20  # lost directories and files named in the page's summary
+LOSS_AUTHORS_SHOWN = 3  # who knew each of them
 
 
 def dumps_map(knowledge: KnowledgeMap) -> str:
@@ -162,6 +164,21 @@ def overview_data(data: dict[str, Any]) -> dict[str, Any]:
     for node in tree:
         shown.update(node["active_authors"])
         shown.add(node["main_author"])
+    # Results stored before knowledge loss and both truck-factor answers were recorded
+    # have none: the page's summary then says nothing of them.
+    loss = data.get("knowledge_loss")
+    if loss is not None:
+        loss = {
+            **loss,
+            "areas": [
+                {**area, "authors": area["authors"][:LOSS_AUTHORS_SHOWN]}
+                for area in loss["areas"][:LOSS_SHOWN]
+            ],
+            "areas_total": len(loss["areas"]),
+        }
+        for area in loss["areas"]:
+            shown.update(area["authors"])
+    shown.update(truck.get("removed", ()), truck.get("reference_people", ()))
     merges = [
         {"key": p["key"], "name": p["name"], **merge}
         for p in ranked
@@ -180,6 +197,7 @@ def overview_data(data: dict[str, Any]) -> dict[str, Any]:
             if root is not None
             else None
         ),
+        "knowledge_loss": loss,
         "islands": islands,
         "islands_total": len(data["islands"]),
         "excluded_files": data["excluded_files"],

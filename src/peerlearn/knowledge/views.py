@@ -152,6 +152,7 @@ def repository_detail(request: AuthedRequest, repository_id: int) -> HttpRespons
             truck=pages.truck_factor(overview, names),
             tree=pages.directory_tree(overview, names),
             islands=pages.islands(overview, names),
+            summary=pages.summary(overview, names),
             people=pages.people(overview, names),
         )
     return render(request, "knowledge/repository.html", context)

@@ -23,7 +23,7 @@ from peerlearn.api.pagination import Page
 from peerlearn.knowledge import pages
 from peerlearn.knowledge.access import get_repository_access
 from peerlearn.knowledge.models import Analysis, AnalysisStatus, Repository, SourceKind
-from peerlearn.knowledge.result import ISLANDS_SHOWN, PEOPLE_SHOWN
+from peerlearn.knowledge.result import ISLANDS_SHOWN, LOSS_SHOWN, PEOPLE_SHOWN
 from peerlearn.knowledge.selectors import account_names, repository_runs, team_repositories
 from peerlearn.people.access import get_team_access
 from peerlearn.people.roles import TeamAction
@@ -132,6 +132,31 @@ class TruckFactorOut(Schema):
     )
 
 
+class LostAreaOut(Schema):
+    kind: str = Field(..., description="directory or file.", examples=["directory"])
+    path: str = Field(..., description='"" is the whole repository.', examples=["src/legacy"])
+    files: int = Field(..., examples=[12])
+    known_by: list[str] = Field(
+        ..., description="Who knew it (none active), most files first, at most 3."
+    )
+
+
+class SummaryOut(Schema):
+    knowledge_loss: str = Field(..., examples=["260 of 1,793 files (15 %) have no active author."])
+    files_without_active_author: int = Field(..., examples=[260])
+    lost: list[LostAreaOut] = Field(
+        ...,
+        description=f"Topmost lost directories, then lost files, at most {LOSS_SHOWN}.",
+    )
+    lost_total: int = Field(..., examples=[14])
+    truck_factor: str = Field(..., description="The greedy count, in a sentence.")
+    reference_truck_factor: str = Field(
+        ..., description="The reference tool's pruned list, in a sentence."
+    )
+    reference_value: int = Field(..., examples=[1])
+    reference_people: list[str] = Field(..., description="Their keys, in removal order.")
+
+
 class IslandOut(Schema):
     kind: str = Field(..., description="file or directory.", examples=["directory"])
     path: str = Field(..., examples=["src/billing"])
@@ -139,6 +164,8 @@ class IslandOut(Schema):
     name: str = Field(..., examples=["Alice Liddell"])
     size: int = Field(..., description="Bytes (file) or files (directory).", examples=[2])
     last_change: dt.datetime | None
+    nested: int = Field(0, description="Islands inside this directory, counted in it.")
+    fixture: bool = Field(False, description="Under a test-fixture or data directory.")
 
 
 class PersonOut(Schema):
@@ -160,6 +187,9 @@ class MapOut(Schema):
     files_analysed: int | None = Field(..., examples=[412])
     active_since: str = Field(..., description="Active: a commit since this moment.")
     truck_factor: TruckFactorOut
+    summary: SummaryOut | None = Field(
+        ..., description="What the page states first; null for maps from before it."
+    )
     islands: list[IslandOut] = Field(..., description=f"Largest first, at most {ISLANDS_SHOWN}.")
     islands_total: int = Field(..., examples=[7])
     people: list[PersonOut] = Field(
@@ -173,6 +203,28 @@ class RepositoryDetailOut(RepositoryOut):
     analyses: list[AnalysisOut] = Field(..., description="The recent analyses, newest first.")
     map: MapOut | None = Field(..., description="The last good map; null if none succeeded.")
     can_facilitate: bool = Field(..., description="Whether you may change, re-run or delete it.")
+
+
+def _summary(stored: Any, said: dict[str, Any] | None) -> SummaryOut | None:
+    if said is None:
+        return None
+    loss = stored.data["knowledge_loss"]
+    reference = stored.data["truck_factor"]["reference_people"]
+    return SummaryOut(
+        knowledge_loss=said["loss"],
+        files_without_active_author=loss["files_without_active_author"],
+        lost=[
+            LostAreaOut(
+                kind=area["kind"], path=area["path"], files=area["files"], known_by=area["known_by"]
+            )
+            for area in said["areas"]
+        ],
+        lost_total=loss["areas_total"],
+        truck_factor=said["truck"],
+        reference_truck_factor=said["reference"],
+        reference_value=len(reference),
+        reference_people=list(reference),
+    )
 
 
 def _map(repository: Repository, runs: Any) -> MapOut | None:
@@ -198,6 +250,7 @@ def _map(repository: Repository, runs: Any) -> MapOut | None:
             total_files=truck["total_files"],
             coverage_percent=truck["coverage_percent"],
         ),
+        summary=_summary(stored, pages.summary(stored, names)),
         islands=[
             IslandOut(
                 kind=row["kind"],
@@ -206,6 +259,8 @@ def _map(repository: Repository, runs: Any) -> MapOut | None:
                 name=row["name"],
                 size=row["size"],
                 last_change=row["last_change"],
+                nested=row.get("nested", 0),
+                fixture=row.get("fixture", False),
             )
             for row in islands["rows"]
         ],

@@ -22,6 +22,7 @@ from .identity import (
     parse_alias_rules,
 )
 from .islands import DirectorySummary, Island
+from .loss import KnowledgeLoss, LostArea
 from .model import Authorship, FileAuthorship, degree_of_authorship
 from .serialise import map_to_dict
 from .state import HistoryState
@@ -42,8 +43,10 @@ __all__ = [
     "IdentityOptions",
     "Island",
     "KnowledgeError",
+    "KnowledgeLoss",
     "KnowledgeMap",
     "LeftOut",
+    "LostArea",
     "Merge",
     "NotAGitRepository",
     "Person",

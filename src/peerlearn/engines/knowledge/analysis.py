@@ -19,6 +19,7 @@ from .gcpause import gc_paused
 from .history import ProgressCallback, read_history
 from .identity import Bot, IdentityOptions, People, Person, resolve_people
 from .islands import DirectorySummary, Island, knowledge_islands, summarise_directories
+from .loss import KnowledgeLoss, knowledge_loss
 from .model import FileAuthorship, Scores, merge_entries, score_entries
 from .state import HistoryState
 from .truck_factor import REFERENCE_PRUNING, TruckFactor, WhatIf, truck_factor, what_if
@@ -32,6 +33,8 @@ class AnalysisOptions:
     identity: IdentityOptions = field(default_factory=IdentityOptions)
     exclusions: ExclusionRules = field(default_factory=ExclusionRules)
     prune_truck_factor: bool = False  # the reference tool's 10 % pruning
+    # Rank islands under test-fixture and data directories with the rest (islands.py).
+    rank_fixtures: bool = False
     # Above 1, a full history is read by two git processes from both ends (both cores).
     jobs: int = 2
 
@@ -53,6 +56,8 @@ class KnowledgeMap:
     commits_analysed: int
     bot_details: tuple[Bot, ...] = ()  # each bot left out, its commits and the rule matched
     left_out: tuple[LeftOut, ...] = ()  # vendored trees and files left out by evidence
+    # Files and directories none of whose authors is active (loss.py).
+    knowledge_loss: KnowledgeLoss = field(default_factory=lambda: KnowledgeLoss(0, 0))
 
     def person(self, key: str) -> Person | None:
         return next((p for p in self.people if p.key == key), None)
@@ -241,7 +246,13 @@ def _assemble(
         prune_below=REFERENCE_PRUNING if options.prune_truck_factor else None,
     )
     directories = summarise_directories(files, active)
-    islands = knowledge_islands(files, directories, active)
+    islands = knowledge_islands(
+        files,
+        directories,
+        active,
+        int(reference_time.timestamp()),
+        rank_fixtures=options.rank_fixtures,
+    )
     return KnowledgeMap(
         tip=state.tip,
         reference_time=reference_time,
@@ -258,4 +269,5 @@ def _assemble(
         commits_analysed=state.commits_read,
         bot_details=tuple(resolved.bot_details),
         left_out=left_out(trees, outside),
+        knowledge_loss=knowledge_loss(files, directories, active),
     )

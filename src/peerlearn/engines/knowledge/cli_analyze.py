@@ -7,16 +7,19 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
 
 from .analysis import AnalysisOptions, analyze_repository
 from .errors import KnowledgeError
 from .exclusions import ExclusionRules
 from .identity import AliasRules, IdentityOptions, parse_alias_rules
-from .report import parse_date, render_json, render_table
+from .months import MonthSummary, last_months, month_summaries, summaries_to_list
+from .report import WIDTH, find_people, parse_date, render_json, render_table
 from .state import HistoryState
 
 
@@ -52,6 +55,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", help="state file: read it to update incrementally, then save")
     parser.add_argument("--top", type=int, default=10, help="islands shown in the table")
     parser.add_argument("--no-files", action="store_true", help="JSON without per-file detail")
+    parser.add_argument(
+        "--what-if",
+        metavar="NAMES",
+        help='what these people leaving would orphan: "Name,Name" (names, keys or e-mails)',
+    )
+    parser.add_argument(
+        "--months",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also summarise the map as of the end of each of the last N months",
+    )
+    parser.add_argument(
+        "--rank-fixtures",
+        action="store_true",
+        help="rank islands in test fixtures and data with the others",
+    )
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -65,17 +85,36 @@ def run_analyze(args: argparse.Namespace) -> int:
             started = time.perf_counter()
             run = analyze_repository(Path(args.repo), options, previous=previous, progress=progress)
             elapsed = time.perf_counter() - started
+        months: list[MonthSummary] = []
+        if args.months:
+            ended = last_months(args.months, options.as_of or datetime.now(UTC))
+            months = month_summaries(Path(args.repo), options, ended)
     except (KnowledgeError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        leaving = find_people(run.map, args.what_if) if args.what_if else ()
+    except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if state_path is not None and options.as_of is None:
         state_path.write_text(run.state.dumps(), encoding="utf-8")
     try:
         if args.format == "json":
-            print(render_json(run.map, files=not args.no_files))
+            print(
+                render_json(
+                    run.map,
+                    files=not args.no_files,
+                    leaving=leaving,
+                    months=summaries_to_list(months) if args.months else None,
+                )
+            )
         else:
-            console = Console()
-            render_table(run.map, console, top=args.top)
+            console = Console(width=min(WIDTH, Console().width))
+            render_table(
+                run.map, console, top=args.top, leaving=leaving, rank_fixtures=args.rank_fixtures
+            )
+            _print_months(console, months)
             how = "incrementally" if run.incremental else "in full"
             console.print(f"Read {run.commits_read} commits {how} in {elapsed:.1f} s.")
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
@@ -83,7 +122,27 @@ def run_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_months(console: Console, months: list[MonthSummary]) -> None:
+    if not months:
+        return
+    table = Table(title="Month ends", title_justify="left")
+    for column in ("month", "files", "truck factor", "reference", "at risk", "no active"):
+        table.add_column(column)
+    for m in months:
+        table.add_row(
+            m.month,
+            str(m.files),
+            str(m.truck_factor),
+            str(m.reference_truck_factor),
+            str(m.files_at_risk),
+            str(m.files_without_active_author),
+        )
+    console.print(table)
+
+
 def _options(args: argparse.Namespace) -> AnalysisOptions:
+    if args.months < 0 or args.months > 600:
+        raise ValueError("--months must be between 0 and 600")
     if args.active_months < 0:
         raise ValueError("--active-months must be zero or more")
     aliases = AliasRules()
@@ -105,6 +164,7 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
         identity=IdentityOptions(exclude_bots=not args.include_bots).with_alias_rules(aliases),
         exclusions=rules,
         prune_truck_factor=args.prune,
+        rank_fixtures=args.rank_fixtures,
     )
 
 

@@ -3,8 +3,9 @@
 A directory's main author is the person who authors the most files below it (ties: more
 changes there, then key). A knowledge island is a file, or a directory, whose files
 together have exactly one *active* author ("active": committed within the last N
-months before the reference date). Islands are ranked by size (bytes for a file,
-files for a directory), then by how recently they changed.
+months before the reference date). Islands nested in a directory island are folded
+into the topmost one; islands are ranked by how much and how recently their code
+changes (`change_weight`), test fixtures and data last.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class Island:
     size: int  # bytes (file) or number of files (directory)
     changes: int
     last_change_at: int
+    # Changes discounted by age (`change_weight`), summed over the files: the ranking.
+    weight: float = 0.0
+    nested: int = 0  # islands below this directory, folded into it
+    fixture: bool = False  # under a test-fixture or data directory (`FIXTURE_DIRS`)
 
 
 def summarise_directories(
@@ -113,15 +118,80 @@ def _self_and_ancestors(directory: str) -> tuple[str, ...]:
     return parent_directories(directory + "/x") if directory else ("",)
 
 
+# Directory names (a whole path component) whose files are test fixtures or data: an
+# island there is rarely knowledge that matters, so it is ranked after the others.
+FIXTURE_DIRS = frozenset(
+    {
+        "fixtures",
+        "fixture",
+        "__fixtures__",
+        "testdata",
+        "test_data",
+        "test-data",
+        "__snapshots__",
+        "snapshots",
+        "cassettes",
+        "data",
+    }
+)
+# A change counts half as much every HALF_LIFE_DAYS since the file's last change, so a
+# hotspot one person knows outranks a big folder nobody has touched for years.
+HALF_LIFE_DAYS = 180.0
+
+
+def is_fixture(path: str) -> bool:
+    """Whether a file lies under a fixture or data directory (for a directory, pass
+    `dir + "/x"`)."""
+    return any(part in FIXTURE_DIRS for part in path.split("/")[:-1])
+
+
+def change_weight(changes: int, last_change_at: int, reference: int) -> float:
+    """Changes (the creation counting as one), discounted by the age of the last one:
+    how much the code is being worked on."""
+    age_days = max(0, reference - last_change_at) / 86400
+    return float((changes + 1) * 0.5 ** (age_days / HALF_LIFE_DAYS))
+
+
 def knowledge_islands(
     files: Sequence[FileAuthorship],
     directories: Sequence[DirectorySummary],
     active: Collection[str],
+    reference: int = 0,
+    *,
+    rank_fixtures: bool = False,
 ) -> list[Island]:
+    """Islands, each nested island folded into the topmost one holding it (below an
+    island every active author is that same person), ranked by `change_weight`; test
+    fixtures and data last unless `rank_fixtures`."""
+    tops: dict[str, DirectorySummary] = {}
+    for directory in directories:  # sorted by path: a parent comes before its children
+        # Only directories with several files: a one-file directory is its file's island.
+        if len(directory.active_authors) == 1 and directory.files > 1:
+            path = directory.path
+            if not any(ancestor in tops for ancestor in _self_and_ancestors(path)[:-1]):
+                tops[path] = directory
+    weights = dict.fromkeys(tops, 0.0)
+    nested = dict.fromkeys(tops, 0)
+    inside = set()
+    for directory in directories:
+        for ancestor in _self_and_ancestors(directory.path)[:-1]:
+            if ancestor in tops:
+                inside.add(directory.path)
+                if len(directory.active_authors) == 1 and directory.files > 1:
+                    nested[ancestor] += 1
+                break
     islands = []
     for entry in files:
         active_authors = [p for p in entry.authors if p in active]
-        if len(active_authors) == 1:
+        folder = entry.path.rpartition("/")[0]
+        top = folder if folder in tops else None
+        if top is None and folder in inside:
+            top = next(d for d in _self_and_ancestors(folder) if d in tops)
+        if top is not None:
+            weights[top] += change_weight(entry.changes, entry.last_change_at, reference)
+            if len(active_authors) == 1:
+                nested[top] += 1
+        elif len(active_authors) == 1:
             islands.append(
                 Island(
                     "file",
@@ -130,20 +200,32 @@ def knowledge_islands(
                     entry.size,
                     entry.changes,
                     entry.last_change_at,
+                    round(change_weight(entry.changes, entry.last_change_at, reference), 3),
+                    0,
+                    is_fixture(entry.path),
                 )
             )
-    for directory in directories:
-        # Only directories with several files: a one-file directory is its file's island.
-        if len(directory.active_authors) == 1 and directory.files > 1:
-            islands.append(
-                Island(
-                    "directory",
-                    directory.path,
-                    directory.active_authors[0],
-                    directory.files,
-                    directory.changes,
-                    directory.last_change_at,
-                )
+    for path, directory in tops.items():
+        islands.append(
+            Island(
+                "directory",
+                path,
+                directory.active_authors[0],
+                directory.files,
+                directory.changes,
+                directory.last_change_at,
+                round(weights[path], 3),
+                nested[path],
+                is_fixture(path + "/x"),
             )
-    islands.sort(key=lambda i: (i.kind != "directory", -i.size, -i.last_change_at, i.path))
+        )
+    islands.sort(
+        key=lambda i: (
+            i.fixture and not rank_fixtures,
+            -i.weight,
+            -i.size,
+            -i.last_change_at,
+            i.path,
+        )
+    )
     return islands

@@ -7,11 +7,36 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .analysis import KnowledgeMap
+from .statements import (
+    knowledge_loss_sentence,
+    literal_truck_factor_sentence,
+    reference_truck_factor_sentence,
+)
 from .visible import visible_data
 
 
 def _iso(timestamp: int) -> str | None:
     return datetime.fromtimestamp(timestamp, UTC).isoformat() if timestamp else None
+
+
+def statements(knowledge: KnowledgeMap) -> dict[str, str]:
+    """The one-sentence answers (statements.py), naming people by their git names."""
+    names = {person.key: person.name for person in knowledge.people}
+    factor = knowledge.truck_factor
+    loss = knowledge.knowledge_loss
+    removed = [names.get(key, key) for key in factor.removed]
+    dropped = [names.get(k, k) for k in factor.removed if k not in factor.reference_people]
+    return {
+        "knowledge_loss": knowledge_loss_sentence(
+            loss.files_without_active_author, loss.total_files
+        ),
+        "truck_factor": literal_truck_factor_sentence(
+            removed, factor.orphaned, factor.total_files, factor.files_without_author
+        ),
+        "reference_truck_factor": reference_truck_factor_sentence(
+            [names.get(key, key) for key in factor.reference_people], dropped
+        ),
+    }
 
 
 def map_to_dict(knowledge: KnowledgeMap, *, files: bool = True) -> dict[str, Any]:
@@ -44,6 +69,8 @@ def map_to_dict(knowledge: KnowledgeMap, *, files: bool = True) -> dict[str, Any
         "directories": [
             {**asdict(d), "last_change_at": _iso(d.last_change_at)} for d in knowledge.directories
         ],
+        "knowledge_loss": asdict(knowledge.knowledge_loss),
+        "statements": statements(knowledge),
         "excluded_files": knowledge.excluded_files,
         "exclusion_rules": knowledge.exclusion_rules,
         "bots": list(knowledge.bots),

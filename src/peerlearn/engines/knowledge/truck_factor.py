@@ -24,6 +24,16 @@ class TruckFactor:
     total_files: int
     coverage_after: float  # share of files still with an author once they are gone
     pruned: tuple[str, ...] = ()  # removed from `people` by the pruning, if asked
+    # Both answers, whatever was asked: every person the greedy removal takes (the
+    # literal count of people who must leave) ...
+    removed: tuple[str, ...] = ()
+    # ... and the reference tool's list: `removed` without those authoring under 10 % of
+    # the top person's files (PrunedGreedyTruckFactor in aserg-ufmg/Truck-Factor).
+    reference_people: tuple[str, ...] = ()
+    # Files that have an author now and none once `removed` are gone: what
+    # `what_if(removed)` reports as orphaned (files with no author already not included).
+    orphaned: int = 0
+    files_without_author: int = 0  # before anyone leaves
 
 
 def truck_factor(
@@ -40,6 +50,7 @@ def truck_factor(
         for person in authors:
             files_of.setdefault(person, []).append(path)
     covered = sum(1 for count in remaining.values() if count)
+    before = total - covered
     # Authored-file counts never change as others leave, so the greedy order is a sort.
     candidates = sorted(
         files_of, key=lambda p: (-len(files_of[p]), -changes_by_person.get(p, 0), p)
@@ -54,12 +65,28 @@ def truck_factor(
             if remaining[path] == 0:
                 covered -= 1
     coverage = covered / total if total else 0.0
-    pruned: list[str] = []
-    if prune_below is not None and removed:
-        top = max(len(files_of[p]) for p in removed)
-        pruned = [p for p in removed if len(files_of[p]) / top < prune_below]
+    reference = _pruned(removed, files_of, REFERENCE_PRUNING)
+    pruned = _pruned(removed, files_of, prune_below) if prune_below is not None else []
     kept = tuple(p for p in removed if p not in pruned)
-    return TruckFactor(len(kept), kept, total, coverage, tuple(pruned))
+    return TruckFactor(
+        len(kept),
+        kept,
+        total,
+        coverage,
+        tuple(pruned),
+        tuple(removed),
+        tuple(p for p in removed if p not in reference),
+        total - covered - before,
+        before,
+    )
+
+
+def _pruned(removed: list[str], files_of: Mapping[str, list[str]], below: float) -> list[str]:
+    """The people of `removed` who author under `below` of the top one's files."""
+    if not removed:
+        return []
+    top = max(len(files_of[p]) for p in removed)
+    return [p for p in removed if len(files_of[p]) / top < below]
 
 
 @dataclass(frozen=True, slots=True)
