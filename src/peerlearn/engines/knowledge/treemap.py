@@ -40,34 +40,23 @@ def squarify(weights: Sequence[float], box: Rect) -> list[Rect]:
         return rects
     scale = box.width * box.height / total
     areas = [(index, w * scale) for index, w in positive]
-    x, y, width, height = box.x, box.y, box.width, box.height
+    free = box
     start = 0
     while start < len(areas):
-        side = min(width, height)
+        side = min(free.width, free.height)
         end = start + 1
         row = [areas[start][1]]
         while end < len(areas) and _worst([*row, areas[end][1]], side) <= _worst(row, side):
             row.append(areas[end][1])
             end += 1
-        row_area = sum(row)
-        if width >= height:  # a column along the left edge
-            thickness = min(width, row_area / height) if height else 0.0
-            offset = y
-            for (index, area), last in _with_last(areas[start:end]):
-                tall = area / thickness if thickness else 0.0
-                tall = y + height - offset if last else tall
-                rects[index] = Rect(x, offset, thickness, tall)
-                offset += tall
-            x, width = x + thickness, max(0.0, width - thickness)
-        else:  # a row along the top edge
-            thickness = min(height, row_area / width) if width else 0.0
-            offset = x
-            for (index, area), last in _with_last(areas[start:end]):
-                wide = area / thickness if thickness else 0.0
-                wide = x + width - offset if last else wide
-                rects[index] = Rect(offset, y, wide, thickness)
-                offset += wide
-            y, height = y + thickness, max(0.0, height - thickness)
+        # A strip along the shorter side: the top edge of a tall box, the left edge of a
+        # wide one (laid out as the top edge of the box turned on its diagonal).
+        wide = free.width >= free.height
+        placed, free = _strip(row, _turned(free) if wide else free)
+        if wide:
+            placed, free = [_turned(rect) for rect in placed], _turned(free)
+        for (index, _area), rect in zip(areas[start:end], placed, strict=True):
+            rects[index] = rect
         start = end
     return rects
 
@@ -83,5 +72,20 @@ def _worst(row: Sequence[float], side: float) -> float:
     )
 
 
-def _with_last[T](items: Sequence[T]) -> list[tuple[T, bool]]:
-    return [(item, index == len(items) - 1) for index, item in enumerate(items)]
+def _strip(row: Sequence[float], free: Rect) -> tuple[list[Rect], Rect]:
+    """Areas laid side by side along the top edge of `free`, and what is left below."""
+    thickness = min(free.height, sum(row) / free.width) if free.width else 0.0
+    placed, offset = [], free.x
+    for number, area in enumerate(row):
+        length = area / thickness if thickness else 0.0
+        if number == len(row) - 1:  # the last tile ends exactly at the edge: no drift
+            length = free.x + free.width - offset
+        placed.append(Rect(offset, free.y, length, thickness))
+        offset += length
+    rest = Rect(free.x, free.y + thickness, free.width, max(0.0, free.height - thickness))
+    return placed, rest
+
+
+def _turned(rect: Rect) -> Rect:
+    """The rectangle mirrored on the diagonal (x and y swapped): turning twice is a no-op."""
+    return Rect(rect.y, rect.x, rect.height, rect.width)
