@@ -242,11 +242,7 @@ def directory_listing(
     stored: StoredMap, names: Names, path: str, limit: int = LIST_SHOWN
 ) -> dict[str, Any]:
     prefix = f"{path}/" if path else ""
-    subdirectories = sorted(
-        d
-        for d in stored.directories
-        if d.startswith(prefix) and d != path and "/" not in d[len(prefix) :]
-    )
+    subdirectories = stored.subdirectories_by_parent.get(path, [])
     files = stored.files_by_directory.get(path, [])
     crumbs = []
     parts = path.split("/") if path else []

@@ -103,6 +103,16 @@ class StoredMap:
         return {d["path"]: d for d in self.data["directories"]}
 
     @cached_property
+    def subdirectories_by_parent(self) -> dict[str, list[str]]:
+        """Each directory's direct sub-directories, sorted: pages ask for one parent at a
+        time, and scanning every directory per question is slow on big repositories."""
+        children: dict[str, list[str]] = {}
+        for path in sorted(self.directories):
+            if path:
+                children.setdefault(path.rpartition("/")[0], []).append(path)
+        return children
+
+    @cached_property
     def authors_by_file(self) -> dict[str, tuple[str, ...]]:
         return {row.path: row.authors for row in self.files}
 

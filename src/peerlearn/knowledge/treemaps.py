@@ -85,22 +85,17 @@ def directory_treemap(
 def _items(stored: StoredMap, names: Names, path: str) -> list[_Item]:
     prefix = f"{path}/" if path else ""
     items = []
-    for directory in stored.directories:
-        if (
-            directory.startswith(prefix)
-            and directory != path
-            and "/" not in directory[len(prefix) :]
-        ):
-            summary = stored.directories[directory]
-            coverage = Coverage(len(summary["active_authors"]))
-            files = summary["files"]
-            title = (
-                f"{directory}/: {files} file{'s' if files != 1 else ''}, "
-                f"{filesizeformat(summary['size'])}, {coverage.label}, "
-                f"main author {names(summary['main_author'])}"
-            )
-            name = f"{directory[len(prefix) :]}/"
-            items.append(_Item(name, directory, summary["size"], coverage, title, True))
+    for directory in stored.subdirectories_by_parent.get(path, []):
+        summary = stored.directories[directory]
+        coverage = Coverage(len(summary["active_authors"]))
+        files = summary["files"]
+        title = (
+            f"{directory}/: {files} file{'s' if files != 1 else ''}, "
+            f"{filesizeformat(summary['size'])}, {coverage.label}, "
+            f"main author {names(summary['main_author'])}"
+        )
+        name = f"{directory[len(prefix) :]}/"
+        items.append(_Item(name, directory, summary["size"], coverage, title, True))
     for row in stored.files_by_directory.get(path, []):
         coverage = Coverage(stored.active_count(row.authors))
         authors = ", ".join(names.many(row.authors)) or "nobody"
